@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Targets by layer (DESIGN.md §7): C libraries at the bottom, each behind its own system-library target;
+/// `EventLoop` → `HTTP` → `Relay` → the `byok-relay` executable. Dependencies point down only.
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+var targets: [Target] = [
+    .systemLibrary(name: "CLibEvent", pkgConfig: "libevent_pthreads", providers: [.apt(["libevent-dev"])]),
+    .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+    .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev", "libevent-dev"])]),
+    .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CShims"),
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+    .target(name: "EventLoop", dependencies: ["CLibEvent", "CShims"], swiftSettings: swiftSettings),
+    .target(name: "HTTP", dependencies: ["EventLoop"], swiftSettings: swiftSettings),
+    .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+    .target(name: "Relay", dependencies: ["HTTP", "EventLoop", "Crypto"], swiftSettings: swiftSettings),
+    .executableTarget(name: "byok-relay", dependencies: ["Relay"], swiftSettings: swiftSettings),
+
+    .target(name: "TestSupport", dependencies: ["HTTP", "EventLoop"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+    .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: swiftSettings),
+    .testTarget(name: "HTTPTests", dependencies: ["HTTP", "EventLoop", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
+    .testTarget(name: "RelayTests", dependencies: ["Relay", "HTTP"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "IntegrationTests",
+        dependencies: ["TestSupport", "byok-relay"],
+        swiftSettings: swiftSettings
+    ),
+]
+
+// libFuzzer entry points are declared only for scripts/fuzz, so `swift build` and `swift test` never meet them
+// (DESIGN.md §7).
+if Context.environment["BYOK_RELAY_FUZZ"] == "1" {
+    targets.append(
+        .executableTarget(
+            name: "HTTPParserFuzzer",
+            dependencies: ["HTTP"],
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])]
+        )
+    )
+}
+
+let package = Package(
+    name: "byok-relay",
+    products: [.executable(name: "byok-relay", targets: ["byok-relay"])],
+    targets: targets
+)

@@ -1,0 +1,98 @@
+import CLibEvent
+import Glibc
+import Synchronization
+
+/// One libevent `event_base` driven by one thread. Everything a connection owns lives on exactly one loop; other
+/// threads reach a loop only through `execute(_:)`.
+// Sendable: the only members touched from other threads are `execute(_:)` (a Mutex-guarded inbox plus
+// `event_active`, which libevent makes thread-safe once `evthread_use_pthreads()` has run, see `Loop.init`) and the
+// immutable `index`. Everything else is used on the loop thread only, checked by `assertInLoop()` in debug builds.
+package final class Loop: @unchecked Sendable {
+    /// Position of this loop among the workers (0 for the first).
+    package let index: Int
+    private let base: OpaquePointer
+    private let inbox = Mutex<[@Sendable () -> Void]>([])
+    private var wakeUpEvent: OpaquePointer?
+    private let thread = Mutex<pthread_t?>(nil)
+    private var hasStopped = false
+    /// Scratch space for socket reads on this loop: bytes are parsed straight from it and only leftovers are copied.
+    package let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+
+    private static let threadingReady: Bool = evthread_use_pthreads() == 0
+
+    /// Creates the loop's `event_base`. Call `run()` on the thread that will own it.
+    package init(index: Int) throws(LoopError) {
+        guard Self.threadingReady else { throw .threadingUnavailable }
+        guard let base = event_base_new() else { throw .baseUnavailable }
+        self.index = index
+        self.base = base
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        wakeUpEvent = event_new(base, -1, Int16(EV_PERSIST), { _, _, context in
+            guard let context else { return }
+            Unmanaged<Loop>.fromOpaque(context).takeUnretainedValue().runPendingJobs()
+        }, context)
+        if wakeUpEvent == nil { throw .baseUnavailable }
+    }
+
+    deinit {
+        if let wakeUpEvent { event_free(wakeUpEvent) }
+        event_base_free(base)
+        readBuffer.deallocate()
+    }
+
+    /// Runs the loop on the calling thread until `stop()`.
+    package func run() {
+        thread.withLock { $0 = pthread_self() }
+        runPendingJobs()
+        event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY)
+        thread.withLock { $0 = nil }
+    }
+
+    /// Any thread: ends `run()` after the current callback. Jobs still queued are dropped.
+    package func stop() {
+        execute { [self] in
+            hasStopped = true
+            event_base_loopbreak(base)
+        }
+    }
+
+    /// Any thread: runs `job` on the loop thread soon. Wakes the loop only when the inbox goes from empty to
+    /// non-empty, so a burst of posts costs one wake-up.
+    package func execute(_ job: @escaping @Sendable () -> Void) {
+        let wasEmpty = inbox.withLock { queue in
+            queue.append(job)
+            return queue.count == 1
+        }
+        if wasEmpty, let wakeUpEvent { event_active(wakeUpEvent, EV_READ, 0) }
+    }
+
+    /// Whether the caller runs on this loop's thread.
+    package var isCurrent: Bool {
+        thread.withLock { owner in owner.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
+    }
+
+    /// Traps in debug builds when called off the loop thread: a driver bug, never input-dependent.
+    package func assertInLoop(file: StaticString = #fileID, line: UInt = #line) {
+        assert(isCurrent, "loop-bound object used off its loop", file: file, line: line)
+    }
+
+    /// The raw `event_base` for the watchers in this target. Never handed out across a `package` boundary except
+    /// through this method.
+    package func withUnsafeEventBase<Result>(_ body: (OpaquePointer) throws -> Result) rethrows -> Result {
+        try body(base)
+    }
+
+    private func runPendingJobs() {
+        let jobs = inbox.withLock { queue in
+            defer { queue = [] }
+            return queue
+        }
+        for job in jobs where !hasStopped { job() }
+    }
+}
+
+/// Why a loop could not be created.
+package enum LoopError: Error, Equatable {
+    case threadingUnavailable
+    case baseUnavailable
+}

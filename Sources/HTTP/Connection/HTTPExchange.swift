@@ -1,0 +1,176 @@
+import EventLoop
+
+/// One request and its response on a connection. Handlers read the body and write the response through it; the
+/// connection owns framing (Content-Length, chunked, close-delimited for HTTP/1.0), keep-alive and `HEAD`.
+/// Loop thread only. After the client is gone every write is ignored and `isCancelled` is true.
+package final class HTTPExchange {
+    /// How the response body is delimited on the wire.
+    enum ResponseFraming {
+        case contentLength(remaining: Int)
+        case chunked
+        case closeDelimited
+        case none
+    }
+
+    /// Where the response is. Next: `.notStarted` → `.streaming` → `.finished`, or straight to `.finished`.
+    enum ResponseState {
+        case notStarted
+        case streaming(ResponseFraming)
+        case finished
+    }
+
+    /// The request head; `nil` only for refusals before a complete head was read.
+    package let requestHead: HTTPRequestHead?
+    /// The loop this exchange lives on.
+    package let loop: Loop
+    /// Monotonic time the head was complete (or the refusal was decided), for durations.
+    package let startedAt: UInt64
+
+    /// Called once if the client goes away before the response is finished (CONTRACT.md §5.8: abort upstream).
+    package var onCancel: (() -> Void)?
+    /// Called when queued response bytes have drained after `isWritable` turned false.
+    package var onWritable: (() -> Void)?
+    /// Called when the drain times out (CONTRACT.md E7 step 5); without it the connection answers or aborts itself.
+    package var onShutdown: (() -> Void)?
+
+    package private(set) var isCancelled = false
+    /// The response status once the head is written.
+    package private(set) var responseStatus: Int?
+    /// Body bytes written for this response (`bytes_out` of the log line).
+    package private(set) var bodyBytesWritten = 0
+
+    weak var connection: HTTPConnection?
+    var responseState = ResponseState.notStarted
+    private var bodyChunkReceived: ((UnsafeRawBufferPointer) -> Void)?
+    private var bodyEnded: (() -> Void)?
+    private var pendingBody: [UInt8] = []
+    private(set) var isRequestComplete = false
+    private(set) var hasAskedForBody = false
+
+    init(requestHead: HTTPRequestHead?, loop: Loop, connection: HTTPConnection) {
+        self.requestHead = requestHead
+        self.loop = loop
+        self.connection = connection
+        self.startedAt = MonotonicClock.nowNanoseconds()
+    }
+
+    /// The request head; refusals before a head was read see an empty `GET` of "".
+    package var head: HTTPRequestHead {
+        requestHead ?? HTTPRequestHead(method: "", target: "", version: .http1_1, headers: HTTPHeaders(), framing: .none)
+    }
+
+    /// Whether the response head has been written.
+    package var hasStartedResponse: Bool {
+        if case .notStarted = responseState { return false }
+        return true
+    }
+
+    /// Whether the response is complete (or the exchange was cancelled).
+    package var isFinished: Bool {
+        if case .finished = responseState { return true }
+        return isCancelled
+    }
+
+    /// Whether more response bytes may be written now without piling up in memory.
+    package var isWritable: Bool { connection?.isBelowHighWaterMark ?? false }
+
+    /// Whether the server is draining: the response will carry `Connection: close`.
+    package var isServerDraining: Bool { connection?.isServerDraining ?? true }
+
+    // MARK: Request body
+
+    /// Starts delivering the request body: buffered bytes first, then as they arrive; `ended` once it is complete.
+    /// Sends `100 Continue` first when the client asked for it (CONTRACT.md §1.7).
+    package func readBody(chunk: @escaping (UnsafeRawBufferPointer) -> Void, ended: @escaping () -> Void) {
+        guard !hasAskedForBody else { return }
+        hasAskedForBody = true
+        bodyChunkReceived = chunk
+        bodyEnded = ended
+        connection?.bodyRequested(by: self)
+        if !pendingBody.isEmpty {
+            let buffered = pendingBody
+            pendingBody = []
+            buffered.withUnsafeBytes { chunk($0) }
+        }
+        if isRequestComplete { finishBody() }
+    }
+
+    func bodyReceived(_ bytes: UnsafeRawBufferPointer) {
+        if let bodyChunkReceived {
+            bodyChunkReceived(bytes)
+        } else if !isFinished {
+            pendingBody.append(contentsOf: bytes)
+        }
+    }
+
+    func requestCompleted() {
+        isRequestComplete = true
+        if hasAskedForBody { finishBody() }
+    }
+
+    /// Bytes received but not yet handed to a handler that has not called `readBody`.
+    var pendingBodyCount: Int { pendingBody.count }
+
+    private func finishBody() {
+        let ended = bodyEnded
+        bodyEnded = nil
+        bodyChunkReceived = nil
+        ended?()
+    }
+
+    // MARK: Response
+
+    /// Writes a complete response with a `Content-Length` body (no body for `HEAD`, 204 and 304).
+    package func respond(status: Int, headers: HTTPResponseHeaders, body: [UInt8]) {
+        guard !isFinished, !hasStartedResponse, let connection else { return }
+        responseStatus = status
+        responseState = .finished
+        bodyBytesWritten = head.method == "HEAD" || HTTPStatus.forbidsBody(status) ? 0 : body.count
+        connection.writeCompleteResponse(self, status: status, headers: headers, body: body)
+    }
+
+    /// Writes the response head of a body sent in pieces with `write(_:)` and ended with `finish()`: as long as a
+    /// `Content-Length` in `headers` says, else chunked for HTTP/1.1 and delimited by closing the connection for
+    /// HTTP/1.0 (CONTRACT.md §1.7).
+    package func startResponse(status: Int, headers: HTTPResponseHeaders) {
+        guard !isFinished, !hasStartedResponse, let connection else { return }
+        responseStatus = status
+        responseState = .streaming(connection.writeStreamingHead(self, status: status, headers: headers))
+    }
+
+    /// Sends a piece of the response body.
+    package func write(_ bytes: UnsafeRawBufferPointer) {
+        guard !isCancelled, case .streaming(let framing) = responseState, !bytes.isEmpty, let connection else { return }
+        bodyBytesWritten += bytes.count
+        connection.writeBodyChunk(bytes, framing: framing)
+    }
+
+    /// Sends a piece of the response body.
+    package func write(_ bytes: [UInt8]) { bytes.withUnsafeBytes { write($0) } }
+
+    /// Ends a streamed response.
+    package func finish() {
+        guard !isCancelled, case .streaming(let framing) = responseState, let connection else { return }
+        responseState = .finished
+        connection.finishStreamingResponse(self, framing: framing)
+    }
+
+    /// Ends the exchange without a proper end: the connection is closed, so the client sees a truncated response.
+    package func abort() {
+        guard !isFinished else { return }
+        responseState = .finished
+        connection?.abortResponse()
+    }
+
+    func cancel() {
+        guard !isFinished else { return }
+        isCancelled = true
+        pendingBody = []
+        bodyChunkReceived = nil
+        bodyEnded = nil
+        let cancelled = onCancel
+        onCancel = nil
+        onWritable = nil
+        cancelled?()
+    }
+}
