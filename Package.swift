@@ -24,7 +24,7 @@ var targets: [Target] = [
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: swiftSettings),
     .testTarget(name: "HTTPTests", dependencies: ["HTTP", "EventLoop", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
-    .testTarget(name: "RelayTests", dependencies: ["Relay", "HTTP"], swiftSettings: swiftSettings),
+    .testTarget(name: "RelayTests", dependencies: ["Relay", "HTTP", "EventLoop"], swiftSettings: swiftSettings),
     .testTarget(
         name: "IntegrationTests",
         dependencies: ["TestSupport", "byok-relay"],

@@ -1,30 +1,33 @@
 import Glibc
 import Synchronization
 
-/// Severity of a log line (CONTRACT.md §9.5 `LOG_LEVEL`).
-package enum LogLevel: Int, Sendable, Comparable, CaseIterable {
-    case trace, debug, info, warn, error, fatal, silent
+/// Severity of a log line: the `LOG_LEVEL` values of CONTRACT.md §10.1 and §9.5, least severe first.
+package enum LogLevel: String, CaseIterable, Comparable, Sendable {
+    /// Everything, including per-chunk detail.
+    case trace
+    /// Diagnostic detail.
+    case debug
+    /// One line per request and lifecycle events (the default).
+    case info
+    /// Degraded operation and configuration warnings (§10.2).
+    case warn
+    /// Failures of one request or one background task.
+    case error
+    /// Failures that end the process.
+    case fatal
+    /// Nothing at all.
+    case silent
 
-    /// The name used in `LOG_LEVEL` and in the `level` member.
-    package var name: String {
-        switch self {
-        case .trace: "trace"
-        case .debug: "debug"
-        case .info: "info"
-        case .warn: "warn"
-        case .error: "error"
-        case .fatal: "fatal"
-        case .silent: "silent"
-        }
+    /// The level a `LOG_LEVEL` value names; case-insensitive, nil for anything else.
+    package init?(configurationValue: String) {
+        self.init(rawValue: configurationValue.lowercased())
     }
 
-    /// The level named `name`, if any.
-    package init?(name: String) {
-        guard let level = Self.allCases.first(where: { $0.name == name }) else { return nil }
-        self = level
+    /// Orders levels by severity, `silent` last, so `level >= configured` decides whether a line is written.
+    package static func < (lhs: LogLevel, rhs: LogLevel) -> Bool {
+        guard let left = allCases.firstIndex(of: lhs), let right = allCases.firstIndex(of: rhs) else { return false }
+        return left < right
     }
-
-    package static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// Writes one JSON object per line to standard output (CONTRACT.md §9.5): `time`, `level`, `msg`, then flat
@@ -54,7 +57,7 @@ package struct Logger: Sendable {
         var line: [UInt8] = []
         line.reserveCapacity(256)
         let members: [(String, JSONValue)] =
-            [("time", .string(WallClock.nowISO8601())), ("level", .string(level.name)), ("msg", .string(message()))]
+            [("time", .string(WallClock.nowISO8601())), ("level", .string(level.rawValue)), ("msg", .string(message()))]
             + fields()
         JSONValue.object(members).append(to: &line)
         line.append(0x0A)

@@ -1,0 +1,32 @@
+import HTTP
+
+/// The relay's own routes (CONTRACT.md §1.8). Later work items add theirs here; the router is built from this list.
+enum Endpoint: Sendable {
+    case health
+    case version
+    case liveness
+    case readiness
+
+    static let router = Router<Endpoint>([
+        .init("GET", "/health", .health),
+        .init("GET", "/version", .version),
+        .init("GET", "/healthz", .liveness),
+        .init("GET", "/readyz", .readiness),
+    ])
+
+    /// Probes answer while the relay is starting; everything else gets 503 then (CONTRACT.md E6).
+    var answersWhileStarting: Bool {
+        switch self {
+        case .liveness, .readiness: true
+        case .health, .version: false
+        }
+    }
+
+    /// Load-balancer and monitoring probes are logged at `debug` only (CONTRACT.md §9.5).
+    var isProbe: Bool {
+        switch self {
+        case .health, .liveness, .readiness: true
+        case .version: false
+        }
+    }
+}

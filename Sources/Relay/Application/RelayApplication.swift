@@ -1,0 +1,112 @@
+import EventLoop
+import HTTP
+
+/// The relay on one loop: request ids, CORS preflights, routing, the starting gate, the endpoints and the request
+/// log line. Loop thread only.
+final class RelayApplication: HTTPHandler {
+    let context: RelayContext
+    let loop: Loop
+
+    init(context: RelayContext, loop: Loop) {
+        self.context = context
+        self.loop = loop
+    }
+
+    func requestReceived(_ exchange: HTTPExchange) {
+        var request = RelayRequest(exchange: exchange)
+        let head = exchange.head
+        // CONTRACT.md §1.4: every OPTIONS, on any path, is a preflight answered before routing, limits and auth.
+        if head.method == "OPTIONS" {
+            answerPreflight(request)
+            return
+        }
+        switch context.router.match(method: head.method, path: head.path) {
+        case .notFound:
+            respond(request, error: .notFound)
+        case .methodNotAllowed(let template, let allowed):
+            request.route = template
+            respond(request, error: .methodNotAllowed(allowed: allowed))
+        case .found(let route, _, _):
+            request.route = route.template
+            request.isProbe = route.target.isProbe
+            if context.isStarting && !route.target.answersWhileStarting {
+                respond(request, error: .starting)
+                return
+            }
+            serve(route.target, request)
+        }
+    }
+
+    func requestRefused(_ refusal: HTTPRefusal, exchange: HTTPExchange) {
+        respond(RelayRequest(exchange: exchange), error: .refused(refusal))
+    }
+
+    private func serve(_ endpoint: Endpoint, _ request: RelayRequest) {
+        switch endpoint {
+        case .health: respond(request, status: 200, json: HealthEndpoints.health(context))
+        case .version: respond(request, status: 200, json: HealthEndpoints.version(context))
+        case .liveness: respond(request, status: 200, json: HealthEndpoints.liveness)
+        case .readiness:
+            let (isReady, body) = HealthEndpoints.readiness(context)
+            respond(request, status: isReady ? 200 : 503, json: body)
+        }
+    }
+
+    // MARK: Responses
+
+    private func answerPreflight(_ request: RelayRequest) {
+        var headers = context.securityHeaders
+        let requested = request.exchange.head.headers["access-control-request-headers"]
+        for (name, value) in context.cors.preflightHeaders(origin: request.origin, requestedHeaders: requested) {
+            headers.add(name, value)
+        }
+        headers.add("x-request-id", request.requestID)
+        request.exchange.respond(status: 204, headers: headers, body: [])
+        logCompletion(request, status: 204, label: nil)
+    }
+
+    func respond(_ request: RelayRequest, error: RelayError) {
+        let response = ErrorResponse(error)
+        respond(request, status: response.status, body: response.body, extraHeaders: response.extraHeaders,
+                label: response.label)
+    }
+
+    func respond(_ request: RelayRequest, status: Int, json: JSONValue) {
+        respond(request, status: status, body: json.bytes, extraHeaders: [], label: nil)
+    }
+
+    private func respond(
+        _ request: RelayRequest,
+        status: Int,
+        body: [UInt8],
+        extraHeaders: [(String, String)],
+        label: String?
+    ) {
+        var headers = context.commonHeaders(origin: request.origin)
+        headers.add("x-request-id", request.requestID)
+        headers.add("Content-Type", "application/json; charset=utf-8")
+        for (name, value) in extraHeaders { headers.add(name, value) }
+        request.exchange.respond(status: status, headers: headers, body: body)
+        logCompletion(request, status: status, label: label)
+    }
+
+    /// One line per request (CONTRACT.md §9.5): `error` for 5xx, `warn` for 4xx, else `info`; probes at `debug`.
+    private func logCompletion(_ request: RelayRequest, status: Int, label: String?) {
+        let level: LogLevel = status >= 500 ? .error : status >= 400 ? .warn : request.isProbe ? .debug : .info
+        let logger = context.logger
+        guard logger.isEnabled(level) else { return }
+        let exchange = request.exchange
+        let elapsed = Double(MonotonicClock.nowNanoseconds() - exchange.startedAt) / 1_000_000
+        var fields: [(String, JSONValue)] = [
+            ("request_id", .string(request.requestID)),
+            ("method", .string(exchange.head.method)),
+            ("route", .string(request.route)),
+            ("path", .string(String(exchange.head.path))),
+            ("status", .int(status)),
+            ("bytes_out", .int(exchange.bodyBytesWritten)),
+            ("duration_ms", .double((elapsed * 1000).rounded() / 1000)),
+        ]
+        if let label { fields.append(("error", .string(label))) }
+        logger.log(level, "request", fields)
+    }
+}

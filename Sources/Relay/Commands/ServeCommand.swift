@@ -1,0 +1,121 @@
+import EventLoop
+import Glibc
+import HTTP
+
+/// `byok-relay serve`: binds, starts the worker loops, serves until a signal ends the drain (CONTRACT.md E7).
+enum ServeCommand {
+    static func run(configuration: Configuration, warnings: [String]) -> Int32 {
+        let logger = Logger(threshold: configuration.logLevel)
+        for warning in warnings { logger.warn(warning) }
+        signal(SIGPIPE, SIG_IGN)  // a vanished peer is an EPIPE from send(), never a process-ending signal
+        let descriptorLimit = raiseDescriptorLimit()
+
+        let listener: ListeningSocket
+        do {
+            listener = try ListeningSocket.bind(host: configuration.host, port: configuration.port)
+        } catch {
+            RelayMain.printError(
+                "byok-relay: Cannot listen on \(configuration.host):\(configuration.port): \(error.reason)."
+            )
+            return 1
+        }
+        let workers: WorkerGroup
+        do {
+            workers = try WorkerGroup(count: configuration.workers)
+        } catch {
+            RelayMain.printError("byok-relay: Cannot start the event loops (\(error)).")
+            return 1
+        }
+
+        let state = HTTPServerState()
+        let context = RelayContext(configuration: configuration, logger: logger, serverState: state)
+        let server = HTTPServer(
+            listener: listener,
+            workers: workers,
+            configuration: configuration.httpServerConfiguration,
+            state: state,
+            makeHandler: { loop in RelayApplication(context: context, loop: loop) },
+            stopped: { workers.stop() }
+        )
+        let signals = SignalHandling(loop: workers.loops[0]) {
+            logger.info("draining", [("open_connections", .int(state.openConnections))])
+            server.beginDrain(
+                delayMilliseconds: configuration.drainDelay.milliseconds,
+                timeoutMilliseconds: configuration.shutdownTimeout.milliseconds
+            )
+        }
+        workers.start()
+        server.start()
+        signals.start()
+        logger.info(
+            "listening",
+            [
+                ("host", .string(listener.host)), ("port", .int(listener.port)),
+                ("workers", .int(workers.loops.count)), ("version", .string(BuildInfo.version)),
+            ]
+        )
+        logger.debug("file descriptor limit", [("limit", .int(descriptorLimit))])
+        // Nothing to prepare before serving yet: the store (TODO(#4)) will open, migrate and check the secret here.
+        context.startupFinished()
+        logger.info("ready")
+
+        workers.join()
+        logger.info("stopped")
+        return 0
+    }
+
+    /// Each stream holds a client and an upstream socket: raise the soft descriptor limit to the hard one
+    /// (DESIGN.md §3). Returns the limit in effect.
+    private static func raiseDescriptorLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return -1 }
+        if limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        return Int(limit.rlim_cur)
+    }
+}
+
+/// SIGTERM and SIGINT on the first loop: each delivery begins (or, the second time, forces) the drain.
+// Sendable: the watchers are created and dropped on the loop thread only (through `Loop.execute`).
+private final class SignalHandling: @unchecked Sendable {
+    private let loop: Loop
+    private let received: @Sendable () -> Void
+    private var watchers: [SignalWatcher] = []
+
+    init(loop: Loop, received: @escaping @Sendable () -> Void) {
+        self.loop = loop
+        self.received = received
+    }
+
+    func start() {
+        loop.execute { [self] in
+            watchers = [SIGTERM, SIGINT].map { signal in SignalWatcher(loop: loop, signal: signal, received: received) }
+        }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    var milliseconds: Int {
+        let (seconds, attoseconds) = components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}
+
+extension Configuration {
+    /// The HTTP layer's limits and timeouts (CONTRACT.md §1.7).
+    var httpServerConfiguration: HTTPServerConfiguration {
+        HTTPServerConfiguration(
+            parserLimits: HTTPParserLimits(
+                maxHeadBytes: httpMaxHeaderBytes,
+                maxHeaders: httpMaxHeaders,
+                maxBodyBytes: requestBodyLimitBytes
+            ),
+            headerTimeoutMilliseconds: httpHeaderTimeout.milliseconds,
+            bodyTimeoutMilliseconds: httpBodyTimeout.milliseconds,
+            keepAliveTimeoutMilliseconds: httpKeepAliveTimeout.milliseconds
+        )
+    }
+}

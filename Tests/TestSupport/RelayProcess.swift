@@ -1,0 +1,170 @@
+import Foundation
+import Synchronization
+
+/// The real `byok-relay` binary started for a test on a free port (`PORT=0`, port read from its `listening` line,
+/// CONTRACT.md §9.5). Rate limits are off unless a test sets them (DESIGN.md §8).
+package final class RelayProcess: @unchecked Sendable {
+    // Sendable: `process` is only started and signalled; output lines are kept behind a Mutex.
+    package let port: Int
+    private let process: Process
+    private let output: OutputCollector
+    private let exited = DispatchSemaphore(value: 0)
+
+    /// Path of the built binary: next to the test bundle's runner.
+    package static var binaryPath: String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("byok-relay").path
+    }
+
+    /// The environment a test relay starts with, before `environment` overrides.
+    package static func baseEnvironment(dataDirectory: String) -> [String: String] {
+        [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "PORT": "0",
+            "HOST": "127.0.0.1",
+            "WORKERS": "2",
+            "ENCRYPTION_SECRET": "test-secret-0123456789abcdef0123456789abcdef",
+            "TOKEN_HMAC_SECRET": "test-token-key-0123456789abcdef0123456789",
+            "APP_SECRET": "test-app-secret",
+            "ALLOWED_MODELS": "gpt-4o-mini",
+            "ENCRYPTION_SALT": "test-salt",
+            "DATA_DIR": dataDirectory,
+            "LOG_LEVEL": "debug",
+            "RATE_LIMIT_GLOBAL_PER_MIN": "0",
+            "RATE_LIMIT_RELAY_PER_MIN": "0",
+            "RATE_LIMIT_REGISTER_PER_HOUR": "0",
+            "RATE_LIMIT_HEALTH_DEEP_PER_MIN": "0",
+        ]
+    }
+
+    /// Starts the relay and waits (up to `timeout` s) until it is listening and `/readyz` answers 200.
+    package init(environment: [String: String] = [:], arguments: [String] = [], timeout: Double = 10) throws {
+        let dataDirectory = NSTemporaryDirectory() + "byok-relay-test-\(UUID().uuidString)"
+        var fullEnvironment = Self.baseEnvironment(dataDirectory: dataDirectory)
+        for (name, value) in environment { fullEnvironment[name] = value }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binaryPath)
+        process.arguments = arguments
+        process.environment = fullEnvironment
+        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
+        output = OutputCollector()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        output.attach(stdout, stream: .standardOutput)
+        output.attach(stderr, stream: .standardError)
+        let exited = exited
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        guard let line = output.waitForLine(containing: "\"msg\":\"listening\"", timeout: timeout),
+            let port = Self.port(fromListeningLine: line)
+        else {
+            process.terminate()
+            throw RelayProcessError.didNotStart(output.text(.standardError))
+        }
+        self.port = port
+        // The relay logs `ready` once start-up work is done and /readyz answers 200 (CONTRACT.md E6).
+        guard output.waitForLine(containing: "\"msg\":\"ready\"", timeout: timeout) != nil else {
+            throw RelayProcessError.didNotStart(output.text(.standardError))
+        }
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+
+    /// Sends a signal (SIGTERM by default).
+    package func signal(_ signal: Int32 = SIGTERM) { kill(process.processIdentifier, signal) }
+
+    /// Waits for the process to exit; its status, or nil if it is still running after `timeout` seconds.
+    package func waitForExit(timeout: Double) -> Int32? {
+        guard exited.wait(timeout: .now() + timeout) == .success else { return nil }
+        exited.signal()  // let later waits see it too
+        return process.terminationStatus
+    }
+
+    /// Waits for a standard-output line containing `fragment`.
+    package func waitForLogLine(containing fragment: String, timeout: Double = 5) -> String? {
+        output.waitForLine(containing: fragment, timeout: timeout)
+    }
+
+    /// Everything written to standard output so far.
+    package var standardOutput: String { output.text(.standardOutput) }
+
+    /// Runs the binary to completion with `arguments` and `environment` (not merged with the base environment).
+    package static func runToCompletion(
+        arguments: [String],
+        environment: [String: String],
+        directory: String = NSTemporaryDirectory()
+    ) throws -> (status: Int32, standardOutput: String, standardError: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binaryPath)
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    private static func port(fromListeningLine line: String) -> Int? {
+        guard let range = line.range(of: "\"port\":") else { return nil }
+        return Int(line[range.upperBound...].prefix { $0.isNumber })
+    }
+}
+
+package enum RelayProcessError: Error { case didNotStart(String) }
+
+/// Collects a child's output lines as they arrive.
+private final class OutputCollector: Sendable {
+    enum Stream { case standardOutput, standardError }
+    private let lines = Mutex<(out: [String], err: [String], partial: [Stream: String])>(([], [], [:]))
+    private let condition = NSCondition()
+
+    func attach(_ pipe: Pipe, stream: Stream) {
+        pipe.fileHandleForReading.readabilityHandler = { [self] handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                return
+            }
+            let text = String(decoding: data, as: UTF8.self)
+            condition.lock()
+            lines.withLock { state in
+                var pending = (state.partial[stream] ?? "") + text
+                while let newline = pending.firstIndex(of: "\n") {
+                    let line = String(pending[..<newline])
+                    if stream == .standardOutput { state.out.append(line) } else { state.err.append(line) }
+                    pending = String(pending[pending.index(after: newline)...])
+                }
+                state.partial[stream] = pending
+            }
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    func waitForLine(containing fragment: String, timeout: Double) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let line = lines.withLock({ $0.out.first { $0.contains(fragment) } }) { return line }
+            if !condition.wait(until: deadline) { return nil }
+        }
+    }
+
+    func text(_ stream: Stream) -> String {
+        lines.withLock { state in
+            (stream == .standardOutput ? state.out : state.err).joined(separator: "\n")
+                + (state.partial[stream] ?? "")
+        }
+    }
+}
