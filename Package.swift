@@ -20,7 +20,12 @@ var targets: [Target] = [
     .target(name: "Relay", dependencies: ["HTTP", "EventLoop", "Crypto"], swiftSettings: swiftSettings),
     .executableTarget(name: "byok-relay", dependencies: ["Relay"], swiftSettings: swiftSettings),
 
-    .target(name: "TestSupport", dependencies: ["HTTP", "EventLoop"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+    .target(
+        name: "TestSupport",
+        dependencies: ["HTTP", "EventLoop"],
+        path: "Tests/TestSupport",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: swiftSettings),
     .testTarget(name: "HTTPTests", dependencies: ["HTTP", "EventLoop", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
@@ -33,13 +38,22 @@ var targets: [Target] = [
 ]
 
 // libFuzzer entry points are declared only for scripts/fuzz, so `swift build` and `swift test` never meet them
-// (DESIGN.md §7).
+// (DESIGN.md §7). The parser is instrumented too, so libFuzzer sees which of its branches an input reached.
 if Context.environment["BYOK_RELAY_FUZZ"] == "1" {
+    let sanitizers = ["-sanitize=fuzzer,address"]
+    if let index = targets.firstIndex(where: { $0.name == "HTTP" }) {
+        targets[index].swiftSettings = swiftSettings + [.unsafeFlags(sanitizers)]
+    }
     targets.append(
         .executableTarget(
             name: "HTTPParserFuzzer",
             dependencies: ["HTTP"],
-            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])]
+            swiftSettings: swiftSettings + [
+                .unsafeFlags(["-parse-as-library"] + sanitizers),
+                // `@_extern(c)` declares libFuzzer's driver without a C module (see main.swift).
+                .enableExperimentalFeature("Extern"),
+            ],
+            linkerSettings: [.unsafeFlags(sanitizers)]
         )
     )
 }

@@ -152,7 +152,7 @@ final class ServerHarness: Sendable {
     let events = EventLog()
     let firehoseProduced = Atomic<Int>(0)
 
-    init() throws {
+    init(maxBodyBytes: Int = 10_485_760) throws {
         let listener = try ListeningSocket.bind(host: "127.0.0.1", port: 0)
         let workers = try WorkerGroup(count: 2)
         let events = events
@@ -162,7 +162,7 @@ final class ServerHarness: Sendable {
         server = HTTPServer(
             listener: listener,
             workers: workers,
-            configuration: HTTPServerConfiguration(),
+            configuration: HTTPServerConfiguration(parserLimits: HTTPParserLimits(maxBodyBytes: maxBodyBytes)),
             makeHandler: { loop in TestHandler(loop: loop, events: events, produced: produced) },
             stopped: { events.record("stopped") }
         )
@@ -258,5 +258,30 @@ final class TestHandler: HTTPHandler {
         let timer = LoopTimer(loop: loop, fired: body)
         timers.append(timer)
         timer.schedule(afterMilliseconds: milliseconds)
+    }
+}
+
+/// Refusals that only a handler reading the body can meet: the body's framing is checked as it streams in.
+@Suite struct HTTPBodyRefusalTests {
+    static let cases: [(String, Int)] = [
+        ("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
+        ("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX", 400),
+        (
+            "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n"
+                + String(repeating: "a", count: 2048) + "\r\n", 413
+        ),
+        ("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n\r\n", 413),
+    ]
+
+    @Test(arguments: cases)
+    func testBadOrOverLimitBodyIsRefusedAndClosed(request: String, status: Int) throws {
+        let harness = try ServerHarness(maxBodyBytes: 1024)
+        defer { harness.stop() }
+        let client = try RawClient(port: harness.port)
+        try client.send(request)
+        let response = try client.readResponse()
+        #expect(response.status == status)
+        #expect(response.header("connection") == "close")
+        #expect(client.waitForClose())
     }
 }

@@ -21,10 +21,12 @@ import Testing
     }
 
     static let securityHeaders: [(String, String)] = [
-        ("content-security-policy",
-         "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';"
-            + "img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';"
-            + "style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests"),
+        (
+            "content-security-policy",
+            "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';"
+                + "img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';"
+                + "style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests"
+        ),
         ("cross-origin-opener-policy", "same-origin"), ("cross-origin-resource-policy", "same-origin"),
         ("origin-agent-cluster", "?1"), ("referrer-policy", "no-referrer"),
         ("strict-transport-security", "max-age=31536000; includeSubDomains"), ("x-content-type-options", "nosniff"),
@@ -40,8 +42,10 @@ import Testing
         let id = try #require(response.header("x-request-id"))
         #expect(id.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil)
         #expect(response.header("access-control-allow-origin") == "*")
-        #expect(response.header("access-control-expose-headers")
-            == "x-request-id, RateLimit-Policy, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After")
+        #expect(
+            response.header("access-control-expose-headers")
+                == "x-request-id, RateLimit-Policy, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After"
+        )
         #expect(response.header("vary") == nil)
     }
 

@@ -62,14 +62,20 @@ import Testing
     }
 
     static let startupRefusals: [([String: String], String)] = [
-        (["ENCRYPTION_SECRET": ""],
-         "byok-relay: ENCRYPTION_SECRET env var is not set. Generate one with: openssl rand -hex 32"),
+        (
+            ["ENCRYPTION_SECRET": ""],
+            "byok-relay: ENCRYPTION_SECRET env var is not set. Generate one with: openssl rand -hex 32"
+        ),
         (["ENCRYPTION_SECRET": "short"], "byok-relay: ENCRYPTION_SECRET must be at least 32 characters."),
         (["PORT": "70000"], "byok-relay: PORT must be an integer from 0 to 65535 (got \"70000\")."),
-        (["REQUEST_BODY_LIMIT_BYTES": "10mb"],
-         "byok-relay: REQUEST_BODY_LIMIT_BYTES must be an integer from 1 to 1073741824 (got \"10mb\")."),
-        (["LOG_LEVEL": "loud"],
-         "byok-relay: LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent (got \"loud\")."),
+        (
+            ["REQUEST_BODY_LIMIT_BYTES": "10mb"],
+            "byok-relay: REQUEST_BODY_LIMIT_BYTES must be an integer from 1 to 1073741824 (got \"10mb\")."
+        ),
+        (
+            ["LOG_LEVEL": "loud"],
+            "byok-relay: LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent (got \"loud\")."
+        ),
     ]
 
     @Test(arguments: startupRefusals)
@@ -103,8 +109,10 @@ import Testing
         #expect(unknown.standardError == "byok-relay: unknown option \"--bogus\". Run byok-relay --help.\n")
         let badPort = try RelayProcess.runToCompletion(arguments: ["--port", "x"], environment: environment)
         #expect(badPort.status == 1)
-        #expect(badPort.standardError
-            == "Error: --port requires a valid port number between 1 and 65535, e.g. --port 8080\n")
+        #expect(
+            badPort.standardError
+                == "Error: --port requires a valid port number between 1 and 65535, e.g. --port 8080\n"
+        )
         let check = try RelayProcess.runToCompletion(arguments: ["check-config"], environment: environment)
         #expect(check.status == 0)
     }
@@ -128,9 +136,15 @@ import Testing
         let directory = NSTemporaryDirectory() + "byok-relay-dotenv-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try "LOG_LEVEL=loud\nCORS_MAX_AGE_SECONDS=99999999\n".write(
-            toFile: directory + "/.env", atomically: true, encoding: .utf8)
+            toFile: directory + "/.env",
+            atomically: true,
+            encoding: .utf8
+        )
         let fromFile = try RelayProcess.runToCompletion(
-            arguments: ["check-config"], environment: Self.environment(["LOG_LEVEL": "info"]), directory: directory)
+            arguments: ["check-config"],
+            environment: Self.environment(["LOG_LEVEL": "info"]),
+            directory: directory
+        )
         #expect(fromFile.status == 1)
         #expect(fromFile.standardError.contains("CORS_MAX_AGE_SECONDS"))
     }

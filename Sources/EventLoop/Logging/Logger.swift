@@ -57,7 +57,10 @@ package struct Logger: Sendable {
         var line: [UInt8] = []
         line.reserveCapacity(256)
         let members: [(String, JSONValue)] =
-            [("time", .string(WallClock.nowISO8601())), ("level", .string(level.rawValue)), ("msg", .string(message()))]
+            [
+                ("time", .string(WallClock.nowISO8601())), ("level", .string(level.rawValue)),
+                ("msg", .string(message())),
+            ]
             + fields()
         JSONValue.object(members).append(to: &line)
         line.append(0x0A)

@@ -20,10 +20,16 @@ package final class FileDescriptorWatcher {
         let context = Unmanaged.passUnretained(self).toOpaque()
         let kind = Int16(interest == .readable ? EV_READ : EV_WRITE) | Int16(EV_PERSIST)
         event = loop.withUnsafeEventBase { base in
-            event_new(base, descriptor, kind, { _, _, context in
-                guard let context else { return }
-                Unmanaged<FileDescriptorWatcher>.fromOpaque(context).takeUnretainedValue().ready()
-            }, context)
+            event_new(
+                base,
+                descriptor,
+                kind,
+                { _, _, context in
+                    guard let context else { return }
+                    Unmanaged<FileDescriptorWatcher>.fromOpaque(context).takeUnretainedValue().ready()
+                },
+                context
+            )
         }
     }
 

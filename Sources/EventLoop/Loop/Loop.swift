@@ -27,10 +27,16 @@ package final class Loop: @unchecked Sendable {
         self.index = index
         self.base = base
         let context = Unmanaged.passUnretained(self).toOpaque()
-        wakeUpEvent = event_new(base, -1, Int16(EV_PERSIST), { _, _, context in
-            guard let context else { return }
-            Unmanaged<Loop>.fromOpaque(context).takeUnretainedValue().runPendingJobs()
-        }, context)
+        wakeUpEvent = event_new(
+            base,
+            -1,
+            Int16(EV_PERSIST),
+            { _, _, context in
+                guard let context else { return }
+                Unmanaged<Loop>.fromOpaque(context).takeUnretainedValue().runPendingJobs()
+            },
+            context
+        )
         if wakeUpEvent == nil { throw .baseUnavailable }
     }
 

@@ -11,10 +11,16 @@ package final class LoopTimer {
         self.fired = fired
         let context = Unmanaged.passUnretained(self).toOpaque()
         event = loop.withUnsafeEventBase { base in
-            event_new(base, -1, 0, { _, _, context in
-                guard let context else { return }
-                Unmanaged<LoopTimer>.fromOpaque(context).takeUnretainedValue().fired()
-            }, context)
+            event_new(
+                base,
+                -1,
+                0,
+                { _, _, context in
+                    guard let context else { return }
+                    Unmanaged<LoopTimer>.fromOpaque(context).takeUnretainedValue().fired()
+                },
+                context
+            )
         }
     }
 

@@ -12,10 +12,15 @@ package final class SignalWatcher {
         self.received = received
         let context = Unmanaged.passUnretained(self).toOpaque()
         event = loop.withUnsafeEventBase { base in
-            relay_evsignal_new(base, signal, { _, _, context in
-                guard let context else { return }
-                Unmanaged<SignalWatcher>.fromOpaque(context).takeUnretainedValue().received()
-            }, context)
+            relay_evsignal_new(
+                base,
+                signal,
+                { _, _, context in
+                    guard let context else { return }
+                    Unmanaged<SignalWatcher>.fromOpaque(context).takeUnretainedValue().received()
+                },
+                context
+            )
         }
         if let event { event_add(event, nil) }
     }

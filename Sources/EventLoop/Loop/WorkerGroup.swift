@@ -20,13 +20,19 @@ package final class WorkerGroup: Sendable {
         for loop in loops {
             let box = Unmanaged.passRetained(ThreadBody { loop.run() }).toOpaque()
             var thread = pthread_t()
-            let status = pthread_create(&thread, nil, { context in
-                guard let context else { return nil }
-                let body = Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue()
-                body.run()
-                return nil
-            }, box)
-            precondition(status == 0, "pthread_create failed: \(status)")  // out of threads at start-up: nothing to serve with
+            let status = pthread_create(
+                &thread,
+                nil,
+                { context in
+                    guard let context else { return nil }
+                    let body = Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue()
+                    body.run()
+                    return nil
+                },
+                box
+            )
+            // Out of threads at start-up: there is nothing to serve with.
+            precondition(status == 0, "pthread_create failed: \(status)")
             threads.append(thread)
         }
     }
@@ -53,5 +59,9 @@ private final class ThreadBody: @unchecked Sendable {
 private final class ThreadList: Sendable {
     private let threads = Mutex<[pthread_t]>([])
     func append(_ thread: pthread_t) { threads.withLock { $0.append(thread) } }
-    func drain() -> [pthread_t] { threads.withLock { list in defer { list = [] }; return list } }
+    func drain() -> [pthread_t] {
+        threads.withLock { list in
+            defer { list = [] }; return list
+        }
+    }
 }

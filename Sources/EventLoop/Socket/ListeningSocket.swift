@@ -29,8 +29,12 @@ package final class ListeningSocket: Sendable {
         }
         defer { freeaddrinfo(results) }
 
-        let descriptor = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
-            | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let descriptor = socket(
+            first.pointee.ai_family,
+            Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+                | Int32(SOCK_CLOEXEC.rawValue),
+            0
+        )
         guard descriptor >= 0 else { throw ListenError(reason: Self.lastErrorText()) }
         var one: Int32 = 1
         var zero: Int32 = 0

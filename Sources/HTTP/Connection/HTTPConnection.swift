@@ -94,7 +94,8 @@ final class HTTPConnection: SocketConnectionDelegate {
         guard phase == .open, !inbound.isEmpty else { return false }
         guard let exchange else { return true }
         if exchange.isRequestComplete { return false }  // pipelined bytes wait for this response
-        return exchange.hasAskedForBody || exchange.isFinished || exchange.pendingBodyCount < configuration.pendingBodyLimit
+        return exchange.hasAskedForBody || exchange.isFinished
+            || exchange.pendingBodyCount < configuration.pendingBodyLimit
     }
 
     private func parseAvailable() {
@@ -225,7 +226,8 @@ final class HTTPConnection: SocketConnectionDelegate {
         responseFinished(exchange)
     }
 
-    func writeStreamingHead(_ exchange: HTTPExchange, status: Int, headers: HTTPResponseHeaders) -> HTTPExchange
+    func writeStreamingHead(_ exchange: HTTPExchange, status: Int, headers: HTTPResponseHeaders)
+        -> HTTPExchange
         .ResponseFraming
     {
         let framing: HTTPExchange.ResponseFraming

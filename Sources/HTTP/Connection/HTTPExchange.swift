@@ -56,7 +56,8 @@ package final class HTTPExchange {
 
     /// The request head; refusals before a head was read see an empty `GET` of "".
     package var head: HTTPRequestHead {
-        requestHead ?? HTTPRequestHead(method: "", target: "", version: .http1_1, headers: HTTPHeaders(), framing: .none)
+        requestHead
+            ?? HTTPRequestHead(method: "", target: "", version: .http1_1, headers: HTTPHeaders(), framing: .none)
     }
 
     /// Whether the response head has been written.

@@ -67,8 +67,13 @@ final class RelayApplication: HTTPHandler {
 
     func respond(_ request: RelayRequest, error: RelayError) {
         let response = ErrorResponse(error)
-        respond(request, status: response.status, body: response.body, extraHeaders: response.extraHeaders,
-                label: response.label)
+        respond(
+            request,
+            status: response.status,
+            body: response.body,
+            extraHeaders: response.extraHeaders,
+            label: response.label
+        )
     }
 
     func respond(_ request: RelayRequest, status: Int, json: JSONValue) {

@@ -8,6 +8,12 @@ enum ServeCommand {
         let logger = Logger(threshold: configuration.logLevel)
         for warning in warnings { logger.warn(warning) }
         signal(SIGPIPE, SIG_IGN)  // a vanished peer is an EPIPE from send(), never a process-ending signal
+        // A parent may start us with SIGTERM/SIGINT blocked (the mask is inherited); the drain depends on them.
+        var drainSignals = sigset_t()
+        sigemptyset(&drainSignals)
+        sigaddset(&drainSignals, SIGTERM)
+        sigaddset(&drainSignals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &drainSignals, nil)
         let descriptorLimit = raiseDescriptorLimit()
 
         let listener: ListeningSocket
@@ -44,9 +50,9 @@ enum ServeCommand {
                 timeoutMilliseconds: configuration.shutdownTimeout.milliseconds
             )
         }
+        signals.start()
         workers.start()
         server.start()
-        signals.start()
         logger.info(
             "listening",
             [
@@ -78,7 +84,7 @@ enum ServeCommand {
 }
 
 /// SIGTERM and SIGINT on the first loop: each delivery begins (or, the second time, forces) the drain.
-// Sendable: the watchers are created and dropped on the loop thread only (through `Loop.execute`).
+// Sendable: the watchers are created on the main thread before the loop runs, then only fire on the loop thread.
 private final class SignalHandling: @unchecked Sendable {
     private let loop: Loop
     private let received: @Sendable () -> Void
@@ -89,10 +95,10 @@ private final class SignalHandling: @unchecked Sendable {
         self.received = received
     }
 
+    /// Installs the watchers now, before the relay reports itself listening, so no early signal is lost. The loop
+    /// is not running yet; libevent (with threading on) lets another thread add events to it.
     func start() {
-        loop.execute { [self] in
-            watchers = [SIGTERM, SIGINT].map { signal in SignalWatcher(loop: loop, signal: signal, received: received) }
-        }
+        watchers = [SIGTERM, SIGINT].map { signal in SignalWatcher(loop: loop, signal: signal, received: received) }
     }
 }
 

@@ -1,4 +1,5 @@
 import EventLoop
+
 /// Everything the relay reads from its environment and `.env` (CONTRACT.md §10.1), validated (§10.2).
 ///
 /// Secrets are plain strings here; `description`, `debugDescription` and the reflection mirror name them
