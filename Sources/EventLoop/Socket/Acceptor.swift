@@ -43,7 +43,7 @@ package final class Acceptor {
     private func acceptPending(limit: Int) {
         var count = 0
         while count < limit, descriptor >= 0 {
-            let client = accept4(descriptor, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
+            let client = relay_accept4(descriptor, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
             if client < 0 {
                 switch errno {
                 case EINTR, ECONNABORTED: continue
