@@ -57,6 +57,7 @@ package final class RelayProcess: @unchecked Sendable {
         let exited = exited
         process.terminationHandler = { _ in exited.signal() }
         try process.run()
+        LiveRelays.shared.add(process.processIdentifier)
         guard let line = output.waitForLine(containing: "\"msg\":\"listening\"", timeout: timeout),
             let port = Self.port(fromListeningLine: line)
         else {
@@ -72,6 +73,7 @@ package final class RelayProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning { process.terminate() }
+        LiveRelays.shared.remove(process.processIdentifier)
     }
 
     /// Sends a signal (SIGTERM by default).
@@ -93,25 +95,40 @@ package final class RelayProcess: @unchecked Sendable {
     package var standardOutput: String { output.text(.standardOutput) }
 
     /// Runs the binary to completion with `arguments` and `environment` (not merged with the base environment).
+    /// Output goes to temporary files, not pipes: a pipe's write end can leak into a relay another test spawns at
+    /// the same moment, and reading it to EOF would then wait for that relay.
     package static func runToCompletion(
         arguments: [String],
         environment: [String: String],
-        directory: String = NSTemporaryDirectory()
+        directory: String = NSTemporaryDirectory(),
+        timeout: Double = 30
     ) throws -> (status: Int32, standardOutput: String, standardError: String) {
+        let base = NSTemporaryDirectory() + "byok-relay-run-\(UUID().uuidString)"
+        let outPath = base + ".out"
+        let errPath = base + ".err"
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binaryPath)
         process.arguments = arguments
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
+        process.standardOutput = FileHandle(forWritingAtPath: outPath)
+        process.standardError = FileHandle(forWritingAtPath: errPath)
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        if exited.wait(timeout: .now() + timeout) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+        }
+        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, out, err)
     }
 
     private static func port(fromListeningLine line: String) -> Int? {
@@ -121,6 +138,22 @@ package final class RelayProcess: @unchecked Sendable {
 }
 
 package enum RelayProcessError: Error { case didNotStart(String) }
+
+/// Relays still running when the test process exits (suites keep one in a `static let`) are killed then, so no
+/// test leaves a process behind.
+private final class LiveRelays: Sendable {
+    static let shared = LiveRelays()
+    private let pids = Mutex<Set<Int32>>([])
+
+    private init() {
+        atexit {
+            for pid in LiveRelays.shared.pids.withLock({ $0 }) { kill(pid, SIGKILL) }
+        }
+    }
+
+    func add(_ pid: Int32) { pids.withLock { _ = $0.insert(pid) } }
+    func remove(_ pid: Int32) { pids.withLock { _ = $0.remove(pid) } }
+}
 
 /// Collects a child's output lines as they arrive.
 private final class OutputCollector: Sendable {

@@ -3,6 +3,12 @@ package enum JSONText {
     /// Appends `string` as a JSON string literal, quotes included.
     package static func appendString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: copy them in one go.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x22 || $0 == 0x5C }) {
+            output.append(contentsOf: string.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
@@ -42,6 +48,7 @@ package indirect enum JSONValue: Sendable, Equatable {
     /// Compact JSON text.
     package var bytes: [UInt8] {
         var output: [UInt8] = []
+        output.reserveCapacity(128)
         append(to: &output)
         return output
     }
@@ -64,13 +71,19 @@ package indirect enum JSONValue: Sendable, Equatable {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            for (index, member) in members.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                JSONText.appendString(member.0, to: &output)
-                output.append(UInt8(ascii: ":"))
-                member.1.append(to: &output)
-            }
+            Self.appendMembers(members, to: &output)
             output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Appends `"name":value` pairs separated by commas, without braces: for documents assembled from a fixed
+    /// prefix and suffix around a few changing members.
+    package static func appendMembers(_ members: [(String, JSONValue)], to output: inout [UInt8]) {
+        for (index, member) in members.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            JSONText.appendString(member.0, to: &output)
+            output.append(UInt8(ascii: ":"))
+            member.1.append(to: &output)
         }
     }
 

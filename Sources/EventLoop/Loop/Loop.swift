@@ -50,7 +50,9 @@ package final class Loop: @unchecked Sendable {
     package func run() {
         thread.withLock { $0 = pthread_self() }
         runPendingJobs()
-        event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY)
+        // event_base_loop clears a loopbreak made before it started, so a stop() that came first is honoured here.
+        // A stop() posted after this check wakes the loop through the inbox and breaks it from inside.
+        if !hasStopped { event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY) }
         thread.withLock { $0 = nil }
     }
 

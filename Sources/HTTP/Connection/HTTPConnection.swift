@@ -201,6 +201,7 @@ final class HTTPConnection: SocketConnectionDelegate {
         if !keepAlive { mustClose = true }
         output.append(contentsOf: "HTTP/1.1 \(status) \(HTTPStatus.reasonPhrase(status))\r\n".utf8)
         output.append(contentsOf: headers.bytes)
+        output.append(contentsOf: server.dateHeader.currentLine)
         if let framingHeader { output.append(contentsOf: framingHeader.utf8) }
         if !keepAlive {
             output.append(contentsOf: "Connection: close\r\n".utf8)

@@ -36,6 +36,8 @@ package struct Router<Target: Sendable>: Sendable {
     }
 
     private let templates: [Template]
+    /// Templates without parameters, by their exact path: most requests are found with one hash lookup.
+    private let literalTemplates: [String: Int]
 
     /// Every route, in registration order (for the OpenAPI comparison and the route index).
     package var routes: [Route] { templates.flatMap(\.routes) }
@@ -56,22 +58,41 @@ package struct Router<Target: Sendable>: Sendable {
             }
         }
         self.templates = templates
+        var literalTemplates: [String: Int] = [:]
+        for (index, template) in templates.enumerated() {
+            let isLiteral = template.segments.allSatisfy { if case .literal = $0 { true } else { false } }
+            if isLiteral { literalTemplates[template.text] = index }
+        }
+        self.literalTemplates = literalTemplates
     }
 
     /// Looks up `method` and `path` (without query). Case-sensitive; a single trailing slash is ignored on routes
     /// without `*` (CONTRACT.md §1.2). `HEAD` is served by a `GET` route.
     package func match(method: String, path: Substring) -> Match {
+        let exactPath = path.count > 1 && path.last == "/" ? path.dropLast() : path
+        if let index = literalTemplates[String(exactPath)] {
+            let template = templates[index]
+            if let route = Self.route(in: template, for: method) {
+                return .found(route, parameters: [], remainder: nil)
+            }
+            return .methodNotAllowed(template: template.text, allowed: Self.allowHeader(for: template.routes))
+        }
         var pathAllowed: Template?
         for template in templates {
             guard let (parameters, remainder) = Self.match(template.segments, path) else { continue }
-            let route =
-                template.routes.first { $0.method == method }
-                ?? (method == "HEAD" ? template.routes.first { $0.method == "GET" } : nil)
-            if let route { return .found(route, parameters: parameters, remainder: remainder) }
+            if let route = Self.route(in: template, for: method) {
+                return .found(route, parameters: parameters, remainder: remainder)
+            }
             if pathAllowed == nil { pathAllowed = template }
         }
         guard let pathAllowed else { return .notFound }
         return .methodNotAllowed(template: pathAllowed.text, allowed: Self.allowHeader(for: pathAllowed.routes))
+    }
+
+    /// The route of `template` serving `method`; `HEAD` falls back to `GET`.
+    private static func route(in template: Template, for method: String) -> Route? {
+        template.routes.first { $0.method == method }
+            ?? (method == "HEAD" ? template.routes.first { $0.method == "GET" } : nil)
     }
 
     /// CONTRACT.md §1.2: the route's methods, `HEAD` after `GET`, then `OPTIONS`.

@@ -4,6 +4,7 @@ import EventLoop
 final class HTTPLoopServer {
     let configuration: HTTPServerConfiguration
     let handler: any HTTPHandler
+    let dateHeader = DateHeaderCache()
     private let loop: Loop
     private unowned let server: HTTPServer
     private var acceptor: Acceptor?

@@ -6,6 +6,7 @@ import HTTP
 final class RelayApplication: HTTPHandler {
     let context: RelayContext
     let loop: Loop
+    private var random = RandomPool()
 
     init(context: RelayContext, loop: Loop) {
         self.context = context
@@ -13,7 +14,7 @@ final class RelayApplication: HTTPHandler {
     }
 
     func requestReceived(_ exchange: HTTPExchange) {
-        var request = RelayRequest(exchange: exchange)
+        var request = RelayRequest(exchange: exchange, random: &random)
         let head = exchange.head
         // CONTRACT.md §1.4: every OPTIONS, on any path, is a preflight answered before routing, limits and auth.
         if head.method == "OPTIONS" {
@@ -38,12 +39,12 @@ final class RelayApplication: HTTPHandler {
     }
 
     func requestRefused(_ refusal: HTTPRefusal, exchange: HTTPExchange) {
-        respond(RelayRequest(exchange: exchange), error: .refused(refusal))
+        respond(RelayRequest(exchange: exchange, random: &random), error: .refused(refusal))
     }
 
     private func serve(_ endpoint: Endpoint, _ request: RelayRequest) {
         switch endpoint {
-        case .health: respond(request, status: 200, json: HealthEndpoints.health(context))
+        case .health: respond(request, status: 200, body: context.healthDocument.body(context), label: nil)
         case .version: respond(request, status: 200, json: HealthEndpoints.version(context))
         case .liveness: respond(request, status: 200, json: HealthEndpoints.liveness)
         case .readiness:
@@ -77,19 +78,18 @@ final class RelayApplication: HTTPHandler {
     }
 
     func respond(_ request: RelayRequest, status: Int, json: JSONValue) {
-        respond(request, status: status, body: json.bytes, extraHeaders: [], label: nil)
+        respond(request, status: status, body: json.bytes, label: nil)
     }
 
     private func respond(
         _ request: RelayRequest,
         status: Int,
         body: [UInt8],
-        extraHeaders: [(String, String)],
+        extraHeaders: [(String, String)] = [],
         label: String?
     ) {
-        var headers = context.commonHeaders(origin: request.origin)
+        var headers = context.jsonResponseHeaders(origin: request.origin)
         headers.add("x-request-id", request.requestID)
-        headers.add("Content-Type", "application/json; charset=utf-8")
         for (name, value) in extraHeaders { headers.add(name, value) }
         request.exchange.respond(status: status, headers: headers, body: body)
         logCompletion(request, status: status, label: label)

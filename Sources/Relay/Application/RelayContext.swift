@@ -14,6 +14,10 @@ package final class RelayContext: Sendable {
     let securityHeaders: HTTPResponseHeaders
     /// In wildcard mode the CORS headers do not depend on the request, so they are encoded once too.
     let wildcardCORSHeaders: HTTPResponseHeaders?
+    /// Security, CORS (wildcard mode) and `Content-Type` headers of the relay's own JSON responses, encoded once.
+    let wildcardJSONHeaders: HTTPResponseHeaders?
+    /// The fixed parts of `/health`.
+    let healthDocument: HealthDocument
     let startedAtMilliseconds: Int64
     let startedAtMonotonic: UInt64
     private let starting = Atomic<Bool>(true)
@@ -30,9 +34,22 @@ package final class RelayContext: Sendable {
         } else {
             wildcardCORSHeaders = nil
         }
+        wildcardJSONHeaders = wildcardCORSHeaders.map { cors in
+            var headers = HTTPResponseHeaders(CORSPolicy.securityHeaders)
+            headers.add(contentsOf: cors)
+            headers.add("Content-Type", Self.jsonContentType)
+            return headers
+        }
         startedAtMilliseconds = WallClock.nowMilliseconds()
         startedAtMonotonic = MonotonicClock.nowNanoseconds()
+        healthDocument = HealthDocument(
+            configuration: configuration,
+            buildTime: configuration.buildTime ?? WallClock.iso8601(milliseconds: startedAtMilliseconds)
+        )
     }
+
+    /// CONTRACT.md §1.1: the type of every body the relay produces itself.
+    static let jsonContentType = "application/json; charset=utf-8"
 
     /// Whether start-up work (database, migrations, secret check) is still running (CONTRACT.md E6).
     package var isStarting: Bool { starting.load(ordering: .acquiring) }
@@ -40,17 +57,13 @@ package final class RelayContext: Sendable {
     /// Start-up is done: `/readyz` turns 200 and every route is served.
     package func startupFinished() { starting.store(false, ordering: .releasing) }
 
-    /// `BUILD_TIME`, or the time this process started (CONTRACT.md §9.2).
-    var buildTime: String { configuration.buildTime ?? WallClock.iso8601(milliseconds: startedAtMilliseconds) }
-
-    /// The headers every response carries: security headers, then CORS for `origin` (CONTRACT.md §1.4, §1.6).
-    func commonHeaders(origin: String?) -> HTTPResponseHeaders {
+    /// The headers of the relay's own JSON responses: security headers, CORS for `origin` (CONTRACT.md §1.4, §1.6)
+    /// and the JSON content type.
+    func jsonResponseHeaders(origin: String?) -> HTTPResponseHeaders {
+        if let wildcardJSONHeaders { return wildcardJSONHeaders }
         var headers = securityHeaders
-        if let wildcardCORSHeaders {
-            headers.add(contentsOf: wildcardCORSHeaders)
-        } else {
-            for (name, value) in cors.responseHeaders(origin: origin) { headers.add(name, value) }
-        }
+        for (name, value) in cors.responseHeaders(origin: origin) { headers.add(name, value) }
+        headers.add("Content-Type", Self.jsonContentType)
         return headers
     }
 }

@@ -10,11 +10,11 @@ struct RelayRequest {
     var route = "unmatched"
     var isProbe = false
 
-    init(exchange: HTTPExchange) {
+    init(exchange: HTTPExchange, random: inout RandomPool) {
         self.exchange = exchange
         let headers = exchange.head.headers
         // CONTRACT.md §1.5: adopt a valid incoming id, else a fresh UUID v4.
-        requestID = RequestID.adopt(headers.values(for: "x-request-id")) ?? RequestID.generate()
+        requestID = RequestID.adopt(headers.values(for: "x-request-id")) ?? RequestID.generate(using: &random)
         origin = headers["origin"]
     }
 }

@@ -12,6 +12,7 @@ enum HealthEndpoints {
 
     static func version(_ context: RelayContext) -> JSONValue {
         let configuration = context.configuration
+        let buildTime = context.healthDocument.buildTime
         let attestation: JSONValue =
             if let repository = configuration.repositoryURL, let commit = configuration.commitSHA {
                 .string("\(repository)/tree/\(commit)")
@@ -21,40 +22,10 @@ enum HealthEndpoints {
         return .object([
             ("version", .string(BuildInfo.version)),
             ("commit", configuration.commitSHA.map(JSONValue.string) ?? .null),
-            ("buildTime", .string(context.buildTime)),
+            ("buildTime", .string(buildTime)),
             ("repoUrl", configuration.repositoryURL.map(JSONValue.string) ?? .null),
             ("attestationUrl", attestation),
         ])
-    }
-
-    static func health(_ context: RelayContext) -> JSONValue {
-        let configuration = context.configuration
-        let uptime = Int((MonotonicClock.nowNanoseconds() - context.startedAtMonotonic) / 1_000_000_000)
-        var configCheck: [(String, JSONValue)] = [
-            ("ok", .bool(true)),
-            ("encryption_key_set", .bool(true)),
-            ("registration_gated", .bool(configuration.appSecret != nil)),
-            ("model_allowlist_restricted", .bool(!configuration.allowedModels.isEmpty)),
-        ]
-        if !configuration.allowedModels.isEmpty {
-            configCheck.append(("allowed_models", .array(configuration.allowedModels.map(JSONValue.string))))
-        }
-        var members: [(String, JSONValue)] = [
-            ("ok", .bool(true)),
-            ("version", .string(BuildInfo.version)),
-            ("commit", configuration.commitSHA.map(JSONValue.string) ?? .null),
-            ("buildTime", .string(context.buildTime)),
-            ("uptime", .int(uptime)),
-            ("timestamp", .string(WallClock.nowISO8601())),
-            ("providers", .array(providerNames.map(JSONValue.string))),
-            ("checks", .object([("db", .object([("ok", .bool(true))])), ("config", .object(configCheck))])),
-        ]
-        var warnings: [JSONValue] = []
-        if configuration.tokenHMACSecret == nil {
-            warnings.append(.string("TOKEN_HMAC_SECRET not set — falling back to ENCRYPTION_SECRET for token hashing"))
-        }
-        if !warnings.isEmpty { members.append(("warnings", .array(warnings))) }
-        return .object(members)
     }
 
     /// 200 when ready; 503 while starting or draining. Shared-dependency state is reported, never fatal (E6).

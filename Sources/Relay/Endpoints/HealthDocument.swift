@@ -1,0 +1,65 @@
+import EventLoop
+
+/// The `/health` body (CONTRACT.md §9.1). Everything but `uptime` and `timestamp` is fixed for the life of the
+/// process, so it is encoded once and the two changing members are spliced in per request.
+struct HealthDocument: Sendable {
+    /// `BUILD_TIME`, or the time this process started (§9.2).
+    let buildTime: String
+    private let prefix: [UInt8]
+    private let suffix: [UInt8]
+
+    init(configuration: Configuration, buildTime: String) {
+        self.buildTime = buildTime
+        var configCheck: [(String, JSONValue)] = [
+            ("ok", .bool(true)),
+            ("encryption_key_set", .bool(true)),
+            ("registration_gated", .bool(configuration.appSecret != nil)),
+            ("model_allowlist_restricted", .bool(!configuration.allowedModels.isEmpty)),
+        ]
+        if !configuration.allowedModels.isEmpty {
+            configCheck.append(("allowed_models", .array(configuration.allowedModels.map(JSONValue.string))))
+        }
+        var prefix: [UInt8] = [UInt8(ascii: "{")]
+        JSONValue.appendMembers(
+            [
+                ("ok", .bool(true)),
+                ("version", .string(BuildInfo.version)),
+                ("commit", configuration.commitSHA.map(JSONValue.string) ?? .null),
+                ("buildTime", .string(buildTime)),
+            ],
+            to: &prefix
+        )
+        prefix.append(contentsOf: #","uptime":"#.utf8)
+        self.prefix = prefix
+
+        // TODO(#4): `checks.db` reflects a real probe once the store exists.
+        var trailing: [(String, JSONValue)] = [
+            ("providers", .array(HealthEndpoints.providerNames.map(JSONValue.string))),
+            ("checks", .object([("db", .object([("ok", .bool(true))])), ("config", .object(configCheck))])),
+        ]
+        if configuration.tokenHMACSecret == nil {
+            trailing.append(
+                (
+                    "warnings",
+                    .array([.string("TOKEN_HMAC_SECRET not set — falling back to ENCRYPTION_SECRET for token hashing")])
+                )
+            )
+        }
+        var suffix: [UInt8] = [UInt8(ascii: ",")]
+        JSONValue.appendMembers(trailing, to: &suffix)
+        suffix.append(UInt8(ascii: "}"))
+        self.suffix = suffix
+    }
+
+    /// The body now.
+    func body(_ context: RelayContext) -> [UInt8] {
+        let uptime = (MonotonicClock.nowNanoseconds() - context.startedAtMonotonic) / 1_000_000_000
+        var body = prefix
+        body.reserveCapacity(prefix.count + suffix.count + 48)
+        body.append(contentsOf: String(uptime).utf8)
+        body.append(contentsOf: #","timestamp":"#.utf8)
+        JSONText.appendString(WallClock.nowISO8601(), to: &body)
+        body.append(contentsOf: suffix)
+        return body
+    }
+}
