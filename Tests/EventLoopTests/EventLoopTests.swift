@@ -1,0 +1,93 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import EventLoop
+
+@Suite struct LoopTests {
+    @Test func testJobsPostedFromOtherThreadsRunOnTheLoopThread() throws {
+        let workers = try WorkerGroup(count: 1)
+        let loop = workers.loops[0]
+        workers.start()
+        defer {
+            workers.stop()
+            workers.join()
+        }
+        let ranOnLoop = Mutex<[Bool]>([])
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.concurrentPerform(iterations: 100) { _ in
+            loop.execute {
+                let count = ranOnLoop.withLock { results in
+                    results.append(loop.isCurrent)
+                    return results.count
+                }
+                if count == 100 { done.signal() }
+            }
+        }
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        #expect(ranOnLoop.withLock { $0.allSatisfy { $0 } })
+    }
+
+    @Test func testStopBeforeRunIsHonoured() throws {
+        let workers = try WorkerGroup(count: 1)
+        workers.stop()
+        let joined = DispatchSemaphore(value: 0)
+        workers.start()
+        Thread.detachNewThread {
+            workers.join()
+            joined.signal()
+        }
+        #expect(joined.wait(timeout: .now() + 5) == .success)
+    }
+
+    @Test func testTimerFiresOnceAfterItsDelay() throws {
+        let workers = try WorkerGroup(count: 1)
+        let loop = workers.loops[0]
+        workers.start()
+        defer {
+            workers.stop()
+            workers.join()
+        }
+        let fired = DispatchSemaphore(value: 0)
+        let armedAt = Date()
+        loop.execute {
+            let box = TimerBox()
+            box.timer = LoopTimer(loop: loop) {
+                fired.signal()
+                box.timer = nil
+            }
+            box.timer?.schedule(afterMilliseconds: 50)
+        }
+        #expect(fired.wait(timeout: .now() + 5) == .success)
+        #expect(Date().timeIntervalSince(armedAt) >= 0.045)
+    }
+}
+
+/// Keeps a timer alive until it fires (the loop does not retain it).
+private final class TimerBox: @unchecked Sendable {
+    var timer: LoopTimer?
+}
+
+@Suite struct JSONAndClockTests {
+    @Test(arguments: [
+        ("plain", #""plain""#), ("quote\"back\\slash", #""quote\"back\\slash""#),
+        ("line\nfeed\ttab", #""line\nfeed\ttab""#),
+        ("\u{1}", #""\u0001""#), ("héllo — ok", "\"héllo — ok\""),
+    ])
+    func testStringsAreEscapedAsJSON(_ input: String, _ expected: String) {
+        #expect(JSONText.string(input) == expected)
+    }
+
+    @Test func testValuesKeepMemberOrder() {
+        let value = JSONValue.object([("b", .int(1)), ("a", .array([.bool(true), .null, .string("x")]))])
+        #expect(String(decoding: value.bytes, as: UTF8.self) == #"{"b":1,"a":[true,null,"x"]}"#)
+    }
+
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00.000Z"), (Int64(1_769_860_800_123), "2026-01-31T12:00:00.123Z"),
+        (Int64(951_782_400_007), "2000-02-29T00:00:00.007Z"),
+    ])
+    func testISO8601HasMilliseconds(_ milliseconds: Int64, _ expected: String) {
+        #expect(WallClock.iso8601(milliseconds: milliseconds) == expected)
+    }
+}
