@@ -12,13 +12,11 @@ package final class RelayContext: Sendable {
     let router: Router<Endpoint>
     /// Security headers of CONTRACT.md §1.6 (with `Cache-Control: no-store`), encoded once.
     let securityHeaders: HTTPResponseHeaders
-    /// In wildcard mode the CORS headers do not depend on the request, so they are encoded once too.
-    let wildcardCORSHeaders: HTTPResponseHeaders?
-    /// Security, CORS (wildcard mode) and `Content-Type` headers of the relay's own JSON responses, encoded once.
+    /// In wildcard mode the CORS headers do not depend on the request, so the security, CORS and `Content-Type`
+    /// headers of the relay's own JSON responses are encoded once.
     let wildcardJSONHeaders: HTTPResponseHeaders?
     /// The fixed parts of `/health`.
     let healthDocument: HealthDocument
-    let startedAtMilliseconds: Int64
     let startedAtMonotonic: UInt64
     private let starting = Atomic<Bool>(true)
 
@@ -30,21 +28,17 @@ package final class RelayContext: Sendable {
         self.router = Endpoint.router
         self.securityHeaders = HTTPResponseHeaders(CORSPolicy.securityHeaders)
         if case .any = configuration.allowedOrigins {
-            wildcardCORSHeaders = HTTPResponseHeaders(cors.responseHeaders(origin: nil))
-        } else {
-            wildcardCORSHeaders = nil
-        }
-        wildcardJSONHeaders = wildcardCORSHeaders.map { cors in
-            var headers = HTTPResponseHeaders(CORSPolicy.securityHeaders)
-            headers.add(contentsOf: cors)
+            var headers = securityHeaders
+            for (name, value) in cors.responseHeaders(origin: nil) { headers.add(name, value) }
             headers.add("Content-Type", Self.jsonContentType)
-            return headers
+            wildcardJSONHeaders = headers
+        } else {
+            wildcardJSONHeaders = nil
         }
-        startedAtMilliseconds = WallClock.nowMilliseconds()
         startedAtMonotonic = MonotonicClock.nowNanoseconds()
         healthDocument = HealthDocument(
             configuration: configuration,
-            buildTime: configuration.buildTime ?? WallClock.iso8601(milliseconds: startedAtMilliseconds)
+            buildTime: configuration.buildTime ?? WallClock.nowISO8601()
         )
     }
 
