@@ -85,10 +85,71 @@ import Testing
         try client.send("GET /firehose HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(harness.events.wait(for: "firehose-paused", timeout: 5))
         // Not reading: the handler must stop producing well short of the 64 MiB it would send.
-        let producedWhilePaused = harness.firehoseProduced.load(ordering: .relaxed)
+        let producedWhilePaused = harness.firehoseProduced.load()
         #expect(producedWhilePaused < 16 * 1024 * 1024)
         let response = try client.readResponse(timeout: 30)
         #expect(response.body.count == ServerHarness.firehoseTotal)
+    }
+
+    @Test func testBodyReadLateArrivesWholeAndInOrder() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let client = try RawClient(port: harness.port)
+        let body = (0..<40_000).map { String(format: "%05d,", $0) }.joined()
+        try client.send("POST /late-echo HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body)
+        let response = try client.readResponse(timeout: 10)
+        #expect(response.body.count == body.utf8.count)
+        let isIdentical = response.body == Array(body.utf8)  // a Bool: the bodies are too long to print
+        #expect(isIdentical)
+    }
+
+    @Test func testABadBodyAfterTheAnswerCutsTheConnectionWithoutASecondResponse() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let client = try RawClient(port: harness.port)
+        try client.send("POST /hello HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX")
+        #expect(try client.readResponse().status == 200)
+        #expect(client.waitForClose())
+        #expect(client.unreadBytes.isEmpty)
+    }
+
+    @Test func testRefusingARequestTellsItsHandler() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let client = try RawClient(port: harness.port)
+        try client.send("POST /wait-body HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+        #expect(try client.readResponse().status == 400)
+        #expect(harness.events.wait(for: "cancelled /wait-body", timeout: 2))
+    }
+
+    @Test func testPipelinedRequestsWaitWhileTheirAnswersAreUnread() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let client = try RawClient(port: harness.port, receiveBufferBytes: 4096)
+        let requests = 1000  // 64 MiB of answers if nothing pushed back
+        try client.send(String(repeating: "GET /big HTTP/1.1\r\nHost: t\r\n\r\n", count: requests))
+        // Nothing to await but the absence of progress: wait until the count stops moving.
+        var last = -1
+        var current = harness.bigResponsesDispatched.load()
+        while current != last {
+            last = current
+            Thread.sleep(forTimeInterval: 0.3)
+            current = harness.bigResponsesDispatched.load()
+        }
+        #expect(current < 200, "answered \(current) requests the client never read")
+        for _ in 0..<requests { #expect(try client.readResponse(timeout: 10).body.count == 64 * 1024) }
+    }
+
+    @Test(arguments: ["/short-content-length", "/long-content-length"])
+    func testStreamedBodyNotMatchingItsContentLengthEndsTheConnection(path: String) throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let client = try RawClient(port: harness.port)
+        try client.send("GET \(path) HTTP/1.1\r\nHost: t\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        if path == "/long-content-length" {
+            #expect(try client.readResponse().bodyText == "abcd")
+        }
+        #expect(client.waitForClose(timeout: 2))
     }
 
     @Test func testDrainLetsASlowResponseFinishThenStops() throws {
@@ -150,7 +211,8 @@ final class ServerHarness: Sendable {
     let workers: WorkerGroup
     let port: Int
     let events = EventLog()
-    let firehoseProduced = Atomic<Int>(0)
+    let firehoseProduced: SharedCounter
+    let bigResponsesDispatched: SharedCounter
 
     init(maxBodyBytes: Int = 10_485_760) throws {
         let listener = try ListeningSocket.bind(host: "127.0.0.1", port: 0)
@@ -158,15 +220,19 @@ final class ServerHarness: Sendable {
         let events = events
         self.workers = workers
         self.port = listener.port
-        let produced = UnsafeAtomicCounter()
+        let produced = SharedCounter()
+        let dispatched = SharedCounter()
         server = HTTPServer(
             listener: listener,
             workers: workers,
             configuration: HTTPServerConfiguration(parserLimits: HTTPParserLimits(maxBodyBytes: maxBodyBytes)),
-            makeHandler: { loop in TestHandler(loop: loop, events: events, produced: produced) },
+            makeHandler: { loop in
+                TestHandler(loop: loop, events: events, produced: produced, dispatched: dispatched)
+            },
             stopped: { events.record("stopped") }
         )
-        produced.target = self
+        firehoseProduced = produced
+        bigResponsesDispatched = dispatched
         workers.start()
         server.start()
     }
@@ -177,24 +243,28 @@ final class ServerHarness: Sendable {
     }
 }
 
-/// Lets handlers report the firehose progress to the harness created after them.
-final class UnsafeAtomicCounter: @unchecked Sendable {
-    // Sendable: `target` is set once before any loop runs a handler.
-    weak var target: ServerHarness?
-    func add(_ count: Int) { target?.firehoseProduced.add(count, ordering: .relaxed) }
+/// A counter handlers bump on their loops and tests read.
+final class SharedCounter: Sendable {
+    let value = Atomic<Int>(0)
+    func add(_ amount: Int) { value.add(amount, ordering: .relaxed) }
+    func load() -> Int { value.load(ordering: .relaxed) }
 }
 
 /// Test-only routes: never part of the shipped binary.
 final class TestHandler: HTTPHandler {
+    static let bigBody = [UInt8](repeating: 0x62, count: 64 * 1024)
     let loop: Loop
     let events: EventLog
-    let produced: UnsafeAtomicCounter
+    let produced: SharedCounter
     var timers: [LoopTimer] = []
 
-    init(loop: Loop, events: EventLog, produced: UnsafeAtomicCounter) {
+    let dispatched: SharedCounter
+
+    init(loop: Loop, events: EventLog, produced: SharedCounter, dispatched: SharedCounter) {
         self.loop = loop
         self.events = events
         self.produced = produced
+        self.dispatched = dispatched
     }
 
     func requestReceived(_ exchange: HTTPExchange) {
@@ -223,6 +293,24 @@ final class TestHandler: HTTPHandler {
             }
         case "/never":
             events.record("never-started")
+        case "/late-echo":
+            after(milliseconds: 100) {
+                var body: [UInt8] = []
+                exchange.readBody(chunk: { body.append(contentsOf: $0) }) {
+                    exchange.respond(status: 200, headers: HTTPResponseHeaders(), body: body)
+                }
+            }
+        case "/wait-body":
+            exchange.readBody(chunk: { _ in }) {}
+        case "/big":
+            dispatched.add(1)
+            exchange.respond(status: 200, headers: HTTPResponseHeaders(), body: Self.bigBody)
+        case "/short-content-length", "/long-content-length":
+            var headers = HTTPResponseHeaders()
+            headers.add("Content-Length", "4")
+            exchange.startResponse(status: 200, headers: headers)
+            exchange.write(Array((path == "/short-content-length" ? "ab" : "abcdefgh").utf8))
+            exchange.finish()
         case "/firehose":
             var headers = HTTPResponseHeaders()
             headers.add("Content-Length", String(ServerHarness.firehoseTotal))

@@ -1,10 +1,12 @@
 import Glibc
+import Synchronization
 
 /// A bound, listening TCP socket shared by every worker loop (DESIGN.md §3): bound without `SO_REUSEPORT`, so a
 /// second relay on the same port is refused instead of silently sharing it.
 package final class ListeningSocket: Sendable {
     /// The listening descriptor (non-blocking). Each loop watches its own `dup` of it.
     package let descriptor: Int32
+    private let isClosed = Atomic<Bool>(false)
     /// The host as configured, for the `listening` log line.
     package let host: String
     /// The port actually bound (also when 0 asked the system to pick one).
@@ -54,9 +56,10 @@ package final class ListeningSocket: Sendable {
         return ListeningSocket(descriptor: descriptor, host: host, port: Self.boundPort(of: descriptor) ?? port)
     }
 
-    /// Closes the listening descriptor; later connection attempts are refused.
+    /// Closes the listening descriptor; later connection attempts are refused. Safe to call twice: the number may
+    /// already belong to another socket by then.
     package func close() {
-        Glibc.close(descriptor)
+        if !isClosed.exchange(true, ordering: .acquiringAndReleasing) { Glibc.close(descriptor) }
     }
 
     private static func boundPort(of descriptor: Int32) -> Int? {

@@ -19,6 +19,8 @@ package final class SocketConnection {
     /// How long a closing connection keeps draining the peer's unread bytes after its last write, so the close does
     /// not turn into a reset that destroys the response in flight.
     private static let lingerMilliseconds = 1000
+    /// How long a closing connection may take to hand its last bytes to a peer that reads slowly or not at all.
+    private static let closingFlushMilliseconds = 10_000
 
     private let loop: Loop
     private var descriptor: Int32
@@ -33,8 +35,9 @@ package final class SocketConnection {
 
     /// Bytes queued but not yet accepted by the kernel.
     package private(set) var queuedByteCount = 0
-    /// Receives events; the owner holds the connection, so this is unowned to avoid a cycle.
-    package unowned(unsafe) var delegate: (any SocketConnectionDelegate)?
+    /// Receives events. Weak: the owner holds the connection. Each report holds a strong reference for its
+    /// duration, because the owner may drop its last reference to itself (closing) inside the call.
+    package weak var delegate: (any SocketConnectionDelegate)?
 
     /// Whether the descriptor is still open.
     package var isOpen: Bool { descriptor >= 0 }
@@ -94,7 +97,12 @@ package final class SocketConnection {
         guard descriptor >= 0, !isClosingAfterFlush else { return }
         isClosingAfterFlush = true
         readWatcher?.arm()
-        if outbound.isEmpty { beginLinger() }
+        if outbound.isEmpty {
+            beginLinger()
+        } else {
+            // A peer that never reads must not hold the descriptor forever (nor a drain until its timeout).
+            closingTimer().schedule(afterMilliseconds: Self.closingFlushMilliseconds)
+        }
     }
 
     /// Closes the descriptor now, dropping anything queued. Safe to call twice.
@@ -123,7 +131,7 @@ package final class SocketConnection {
             let count = read(descriptor, scratch.baseAddress, scratch.count)
             if count > 0 {
                 if isClosingAfterFlush { continue }  // lingering: discard
-                delegate?.socketReceived(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
+                if let delegate { delegate.socketReceived(UnsafeRawBufferPointer(rebasing: scratch[0..<count])) }
                 return  // level-triggered: the loop calls again if more is waiting; keeps loops fair
             }
             if count < 0 && errno == EINTR { continue }
@@ -157,7 +165,7 @@ package final class SocketConnection {
         if isClosingAfterFlush {
             beginLinger()
         } else {
-            delegate?.socketDrained()
+            if let delegate { delegate.socketDrained() }
         }
     }
 
@@ -196,15 +204,19 @@ package final class SocketConnection {
 
     private func beginLinger() {
         shutdown(descriptor, Int32(SHUT_WR))
-        if lingerTimer == nil {
-            lingerTimer = LoopTimer(loop: loop) { [unowned self] in finishClosing() }
-        }
-        lingerTimer?.schedule(afterMilliseconds: Self.lingerMilliseconds)
+        closingTimer().schedule(afterMilliseconds: Self.lingerMilliseconds)
+    }
+
+    private func closingTimer() -> LoopTimer {
+        if let lingerTimer { return lingerTimer }
+        let timer = LoopTimer(loop: loop) { [unowned self] in finishClosing() }
+        lingerTimer = timer
+        return timer
     }
 
     private func finishClosing() {
         close()
-        delegate?.socketClosed()
+        if let delegate { delegate.socketClosed() }
     }
 
     private func peerClosed() {
@@ -212,6 +224,6 @@ package final class SocketConnection {
         writeWatcher?.disarm()
         guard !hasReportedPeerClose else { return }
         hasReportedPeerClose = true
-        delegate?.socketClosedByPeer()
+        if let delegate { delegate.socketClosedByPeer() }
     }
 }

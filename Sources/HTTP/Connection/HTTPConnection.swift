@@ -61,14 +61,21 @@ final class HTTPConnection: SocketConnectionDelegate {
     func socketReceived(_ bytes: UnsafeRawBufferPointer) {
         guard phase == .open else { return }
         inbound.append(contentsOf: bytes)
+        // Body bytes are arriving even when the handler is not reading yet: the client is not the slow one.
+        if let exchange, exchange.requestHead?.framing != HTTPBodyFraming.none, !exchange.isRequestComplete {
+            armTimer(.body, afterMilliseconds: configuration.bodyTimeoutMilliseconds)
+        }
         drive()
     }
 
     func socketClosedByPeer() { close() }
 
     func socketDrained() {
-        guard let exchange, exchange.hasStartedResponse, !exchange.isFinished else { return }
-        exchange.onWritable?()
+        if let exchange, exchange.hasStartedResponse, !exchange.isFinished {
+            exchange.onWritable?()
+        } else if phase == .open, !isDriving {
+            drive()  // pipelined requests wait while earlier responses sit unsent (canParse)
+        }
     }
 
     func socketClosed() { close() }
@@ -92,7 +99,9 @@ final class HTTPConnection: SocketConnectionDelegate {
 
     private var canParse: Bool {
         guard phase == .open, !inbound.isEmpty else { return false }
-        guard let exchange else { return true }
+        // A client that pipelines requests without reading the answers must not make us queue answers without
+        // bound: the next request waits until the earlier responses have drained.
+        guard let exchange else { return isBelowHighWaterMark }
         if exchange.isRequestComplete { return false }  // pipelined bytes wait for this response
         return exchange.hasAskedForBody || exchange.isFinished
             || exchange.pendingBodyCount < configuration.pendingBodyLimit
@@ -275,6 +284,9 @@ final class HTTPConnection: SocketConnectionDelegate {
 
     func abortResponse() { close() }
 
+    /// A handler wrote past its declared `Content-Length`; the excess was dropped. Close after this response.
+    func responseOverran() { mustClose = true }
+
     private func responseFinished(_ exchange: HTTPExchange) {
         guard exchange === self.exchange, phase != .closed else { return }
         if exchange.isRequestComplete {
@@ -346,12 +358,16 @@ final class HTTPConnection: SocketConnectionDelegate {
         mustClose = true
         timer?.cancel()
         let target: HTTPExchange
-        if let exchange, !exchange.isFinished {
-            guard !exchange.hasStartedResponse else {
-                close()  // too late for a status: cut the response (CONTRACT.md §1.1)
+        if let exchange {
+            guard !exchange.isFinished, !exchange.hasStartedResponse else {
+                // This request was already answered (its body was being read or discarded): a second answer would
+                // be taken as the next request's, so cut the connection instead (CONTRACT.md §1.1).
+                close()
                 return
             }
             target = exchange
+            target.handOverToConnection()
+            guard phase == .open, !target.isFinished else { return }
         } else {
             target = HTTPExchange(requestHead: nil, loop: loop, connection: self)
             exchange = target

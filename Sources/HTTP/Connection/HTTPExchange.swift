@@ -87,16 +87,18 @@ package final class HTTPExchange {
         hasAskedForBody = true
         bodyChunkReceived = chunk
         bodyEnded = ended
-        connection?.bodyRequested(by: self)
+        // Buffered bytes first, in order; only then may the connection parse (and deliver) what follows them.
         if !pendingBody.isEmpty {
             let buffered = pendingBody
             pendingBody = []
             buffered.withUnsafeBytes { chunk($0) }
         }
         if isRequestComplete { finishBody() }
+        connection?.bodyRequested(by: self)
     }
 
     func bodyReceived(_ bytes: UnsafeRawBufferPointer) {
+        guard !isRequestComplete else { return }
         if let bodyChunkReceived {
             bodyChunkReceived(bytes)
         } else if !isFinished {
@@ -139,11 +141,19 @@ package final class HTTPExchange {
         responseState = .streaming(connection.writeStreamingHead(self, status: status, headers: headers))
     }
 
-    /// Sends a piece of the response body.
+    /// Sends a piece of the response body. With a declared `Content-Length`, bytes past it are dropped and the
+    /// connection closes after the response, so they can never be read as the start of another response.
     package func write(_ bytes: UnsafeRawBufferPointer) {
         guard !isCancelled, case .streaming(let framing) = responseState, !bytes.isEmpty, let connection else { return }
-        bodyBytesWritten += bytes.count
-        connection.writeBodyChunk(bytes, framing: framing)
+        var piece = bytes
+        if case .contentLength(let remaining) = framing {
+            if bytes.count > remaining { connection.responseOverran() }
+            piece = UnsafeRawBufferPointer(rebasing: bytes[0..<min(remaining, bytes.count)])
+            responseState = .streaming(.contentLength(remaining: remaining - piece.count))
+            if piece.isEmpty { return }
+        }
+        bodyBytesWritten += piece.count
+        connection.writeBodyChunk(piece, framing: framing)
     }
 
     /// Sends a piece of the response body.
@@ -152,6 +162,11 @@ package final class HTTPExchange {
     /// Ends a streamed response.
     package func finish() {
         guard !isCancelled, case .streaming(let framing) = responseState, let connection else { return }
+        if case .contentLength(let remaining) = framing, remaining > 0 {
+            // Shorter than declared: only a close tells the client, instead of leaving it waiting for the rest.
+            abort()
+            return
+        }
         responseState = .finished
         connection.finishStreamingResponse(self, framing: framing)
     }
@@ -161,6 +176,19 @@ package final class HTTPExchange {
         guard !isFinished else { return }
         responseState = .finished
         connection?.abortResponse()
+    }
+
+    /// The connection answers this request itself (a refusal): the handler's callbacks are dropped and `onCancel`
+    /// tells it to stop its own work, but the exchange stays open for the refusal.
+    func handOverToConnection() {
+        pendingBody = []
+        bodyChunkReceived = nil
+        bodyEnded = nil
+        let cancelled = onCancel
+        onCancel = nil
+        onWritable = nil
+        onShutdown = nil
+        cancelled?()
     }
 
     func cancel() {

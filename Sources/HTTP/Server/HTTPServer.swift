@@ -22,6 +22,7 @@ package final class HTTPServer: @unchecked Sendable {
     private static let forcedStopGraceMilliseconds = 1000
 
     private struct DrainProgress {
+        var hasStoppedAccepting = false
         var loopsStillAccepting = 0
         var isListenerClosed = false
         var hasFinished = false
@@ -106,7 +107,8 @@ package final class HTTPServer: @unchecked Sendable {
     /// listener, so a connection the system completed is served, never reset (CONTRACT.md E7 step 2).
     private func stopAccepting() {
         let shouldStart = drain.withLock { progress -> Bool in
-            guard progress.loopsStillAccepting == 0, !progress.isListenerClosed else { return false }
+            guard !progress.hasStoppedAccepting else { return false }
+            progress.hasStoppedAccepting = true
             progress.loopsStillAccepting = workers.loops.count - 1
             return true
         }
