@@ -62,7 +62,7 @@ final class HTTPConnection: SocketConnectionDelegate {
         guard phase == .open else { return }
         inbound.append(contentsOf: bytes)
         // Body bytes are arriving even when the handler is not reading yet: the client is not the slow one.
-        if let exchange, exchange.requestHead?.framing != HTTPBodyFraming.none, !exchange.isRequestComplete {
+        if let exchange, exchange.head.framing != .none, !exchange.isRequestComplete {
             armTimer(.body, afterMilliseconds: configuration.bodyTimeoutMilliseconds)
         }
         drive()
@@ -179,9 +179,8 @@ final class HTTPConnection: SocketConnectionDelegate {
 
     func bodyRequested(by exchange: HTTPExchange) {
         guard exchange === self.exchange, phase == .open else { return }
-        let head = exchange.head
-        if head.expectsContinue, head.framing != .none, !exchange.isRequestComplete, !exchange.hasStartedResponse,
-            !hasSentContinue
+        if exchange.expectsContinue, exchange.head.framing != .none, !exchange.isRequestComplete,
+            !exchange.hasStartedResponse, !hasSentContinue
         {
             hasSentContinue = true
             socket.write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
@@ -192,10 +191,14 @@ final class HTTPConnection: SocketConnectionDelegate {
     // MARK: Responses
 
     private func shouldKeepAlive(_ exchange: HTTPExchange) -> Bool {
-        guard phase == .open, !mustClose, !server.isDraining, let head = exchange.requestHead, head.isKeepAlive
+        guard phase == .open, !mustClose, !server.isDraining, exchange.asksForKeepAlive
         else { return false }
         // The client waits for 100 Continue before sending the body; without it, the body may or may not follow.
-        if head.expectsContinue, head.framing != .none, !exchange.isRequestComplete, !hasSentContinue { return false }
+        if exchange.expectsContinue, exchange.head.framing != .none, !exchange.isRequestComplete,
+            !hasSentContinue
+        {
+            return false
+        }
         return true
     }
 

@@ -19,8 +19,14 @@ package final class HTTPExchange {
         case finished
     }
 
-    /// The request head; `nil` only for refusals before a complete head was read.
-    package let requestHead: HTTPRequestHead?
+    /// The request head; refusals before a complete head was read see an empty one (`hasHead` false). Stored,
+    /// not computed, so reading one of its fields does not copy the whole head.
+    package let head: HTTPRequestHead
+    /// Whether `head` is a request's head (false only for refusals before one was read).
+    package let hasHead: Bool
+    /// `head.isKeepAlive` and `head.expectsContinue`, which scan the header list, worked out once.
+    let asksForKeepAlive: Bool
+    let expectsContinue: Bool
     /// The loop this exchange lives on.
     package let loop: Loop
     /// Monotonic time the head was complete (or the refusal was decided), for durations.
@@ -48,17 +54,22 @@ package final class HTTPExchange {
     private(set) var hasAskedForBody = false
 
     init(requestHead: HTTPRequestHead?, loop: Loop, connection: HTTPConnection) {
-        self.requestHead = requestHead
+        self.head = requestHead ?? Self.emptyHead
+        self.hasHead = requestHead != nil
+        self.asksForKeepAlive = requestHead?.isKeepAlive ?? false
+        self.expectsContinue = requestHead?.expectsContinue ?? false
         self.loop = loop
         self.connection = connection
         self.startedAt = MonotonicClock.nowNanoseconds()
     }
 
-    /// The request head; refusals before a head was read see an empty `GET` of "".
-    package var head: HTTPRequestHead {
-        requestHead
-            ?? HTTPRequestHead(method: "", target: "", version: .http1_1, headers: HTTPHeaders(), framing: .none)
-    }
+    private static let emptyHead = HTTPRequestHead(
+        method: "",
+        target: "",
+        version: .http1_1,
+        headers: HTTPHeaders(),
+        framing: .none
+    )
 
     /// Whether the response head has been written.
     package var hasStartedResponse: Bool {
