@@ -192,25 +192,25 @@ package final class HTTPExchange {
     /// The connection answers this request itself (a refusal): the handler's callbacks are dropped and `onCancel`
     /// tells it to stop its own work, but the exchange stays open for the refusal.
     func handOverToConnection() {
-        pendingBody = []
-        bodyChunkReceived = nil
-        bodyEnded = nil
-        let cancelled = onCancel
-        onCancel = nil
-        onWritable = nil
-        onShutdown = nil
-        cancelled?()
+        dropHandlerCallbacks()?()
     }
 
+    /// The client is gone: nothing more can be written; `onCancel` tells the handler.
     func cancel() {
         guard !isFinished else { return }
         isCancelled = true
+        dropHandlerCallbacks()?()
+    }
+
+    /// Forgets everything the handler registered and returns its `onCancel`, to be called last (it may re-enter).
+    private func dropHandlerCallbacks() -> (() -> Void)? {
+        let cancelled = onCancel
         pendingBody = []
         bodyChunkReceived = nil
         bodyEnded = nil
-        let cancelled = onCancel
         onCancel = nil
         onWritable = nil
-        cancelled?()
+        onShutdown = nil
+        return cancelled
     }
 }
