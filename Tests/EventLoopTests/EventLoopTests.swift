@@ -91,3 +91,29 @@ private final class TimerBox: @unchecked Sendable {
         #expect(WallClock.iso8601(milliseconds: milliseconds) == expected)
     }
 }
+
+@Suite struct LoopExecutorTests {
+    @Test func testTasksPreferringALoopRunAndResumeOnIt() async throws {
+        let workers = try WorkerGroup(count: 2)
+        workers.start()
+        defer {
+            workers.stop()
+            workers.join()
+        }
+        let loop = workers.loops[1]
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<1000 {
+                group.addTask(executorPreference: loop) {
+                    let startedOnLoop = loop.isCurrent
+                    await Task.yield()  // suspends; must resume on the same loop
+                    return startedOnLoop && loop.isCurrent
+                }
+            }
+            var all: [Bool] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        #expect(results.count == 1000)
+        #expect(results.allSatisfy { $0 })
+    }
+}
