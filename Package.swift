@@ -20,6 +20,7 @@ var targets: [Target] = [
 
     .target(name: "EventLoop", dependencies: ["CLibEvent", "CShims"], swiftSettings: swiftSettings),
     .target(name: "HTTP", dependencies: ["EventLoop"], swiftSettings: swiftSettings),
+    .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
     .target(name: "Relay", dependencies: ["HTTP", "EventLoop"], swiftSettings: swiftSettings),
     .executableTarget(name: "byok-relay", dependencies: ["Relay"], swiftSettings: swiftSettings),
 
@@ -30,6 +31,7 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: swiftSettings),
+    .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
     .testTarget(name: "HTTPTests", dependencies: ["HTTP", "EventLoop", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "RelayTests", dependencies: ["Relay", "HTTP", "EventLoop"], swiftSettings: swiftSettings),
     .testTarget(
