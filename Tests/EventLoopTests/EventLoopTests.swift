@@ -5,27 +5,33 @@ import Testing
 @testable import EventLoop
 
 @Suite struct LoopTests {
-    @Test func testJobsPostedFromOtherThreadsRunOnTheLoopThread() throws {
+    /// Runs `body` with one started loop, stopped and joined afterwards.
+    private func withRunningLoop(_ body: (Loop) throws -> Void) throws {
         let workers = try WorkerGroup(count: 1)
-        let loop = workers.loops[0]
         workers.start()
         defer {
             workers.stop()
             workers.join()
         }
-        let ranOnLoop = Mutex<[Bool]>([])
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.concurrentPerform(iterations: 100) { _ in
-            loop.execute {
-                let count = ranOnLoop.withLock { results in
-                    results.append(loop.isCurrent)
-                    return results.count
+        try body(workers.loops[0])
+    }
+
+    @Test func testJobsPostedFromOtherThreadsRunOnTheLoopThread() throws {
+        try withRunningLoop { loop in
+            let ranOnLoop = Mutex<[Bool]>([])
+            let done = DispatchSemaphore(value: 0)
+            DispatchQueue.concurrentPerform(iterations: 100) { _ in
+                loop.execute {
+                    let count = ranOnLoop.withLock { results in
+                        results.append(loop.isCurrent)
+                        return results.count
+                    }
+                    if count == 100 { done.signal() }
                 }
-                if count == 100 { done.signal() }
             }
+            #expect(done.wait(timeout: .now() + 5) == .success)
+            #expect(ranOnLoop.withLock { $0.allSatisfy { $0 } })
         }
-        #expect(done.wait(timeout: .now() + 5) == .success)
-        #expect(ranOnLoop.withLock { $0.allSatisfy { $0 } })
     }
 
     @Test func testStopBeforeRunIsHonoured() throws {
@@ -41,25 +47,20 @@ import Testing
     }
 
     @Test func testTimerFiresOnceAfterItsDelay() throws {
-        let workers = try WorkerGroup(count: 1)
-        let loop = workers.loops[0]
-        workers.start()
-        defer {
-            workers.stop()
-            workers.join()
-        }
-        let fired = DispatchSemaphore(value: 0)
-        let armedAt = Date()
-        loop.execute {
-            let box = TimerBox()
-            box.timer = LoopTimer(loop: loop) {
-                fired.signal()
-                box.timer = nil
+        try withRunningLoop { loop in
+            let fired = DispatchSemaphore(value: 0)
+            let armedAt = Date()
+            loop.execute {
+                let box = TimerBox()
+                box.timer = LoopTimer(loop: loop) {
+                    fired.signal()
+                    box.timer = nil
+                }
+                box.timer?.schedule(afterMilliseconds: 50)
             }
-            box.timer?.schedule(afterMilliseconds: 50)
+            #expect(fired.wait(timeout: .now() + 5) == .success)
+            #expect(Date().timeIntervalSince(armedAt) >= 0.045)
         }
-        #expect(fired.wait(timeout: .now() + 5) == .success)
-        #expect(Date().timeIntervalSince(armedAt) >= 0.045)
     }
 }
 

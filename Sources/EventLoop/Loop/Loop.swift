@@ -6,7 +6,7 @@ import Synchronization
 /// threads reach a loop only through `execute(_:)`.
 // Sendable: the only members touched from other threads are `execute(_:)` (a Mutex-guarded inbox plus
 // `event_active`, which libevent makes thread-safe once `evthread_use_pthreads()` has run, see `Loop.init`) and the
-// immutable `index`. Everything else is used on the loop thread only, checked by `assertInLoop()` in debug builds.
+// immutable `index`. Everything else is used on the loop thread only (`isCurrent` tells whether a caller is on it).
 package final class Loop: @unchecked Sendable {
     /// Position of this loop among the workers (0 for the first).
     package let index: Int
@@ -77,11 +77,6 @@ package final class Loop: @unchecked Sendable {
     /// Whether the caller runs on this loop's thread.
     package var isCurrent: Bool {
         thread.withLock { owner in owner.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
-    }
-
-    /// Traps in debug builds when called off the loop thread: a driver bug, never input-dependent.
-    package func assertInLoop(file: StaticString = #fileID, line: UInt = #line) {
-        assert(isCurrent, "loop-bound object used off its loop", file: file, line: line)
     }
 
     /// The raw `event_base` for the watchers in this target. Never handed out across a `package` boundary except

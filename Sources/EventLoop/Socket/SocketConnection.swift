@@ -39,9 +39,6 @@ package final class SocketConnection {
     /// duration, because the owner may drop its last reference to itself (closing) inside the call.
     package weak var delegate: (any SocketConnectionDelegate)?
 
-    /// Whether the descriptor is still open.
-    package var isOpen: Bool { descriptor >= 0 }
-
     /// Takes ownership of a connected, non-blocking `descriptor`. Call `startReading()` once the delegate is set.
     package init(loop: Loop, descriptor: Int32) {
         self.loop = loop

@@ -54,7 +54,6 @@ final class HTTPConnection: SocketConnectionDelegate {
     }
 
     var isBelowHighWaterMark: Bool { socket.queuedByteCount < configuration.responseHighWaterMark }
-    var isServerDraining: Bool { server.isDraining }
 
     // MARK: Socket events
 

@@ -40,8 +40,6 @@ package final class HTTPExchange {
     package var onShutdown: (() -> Void)?
 
     package private(set) var isCancelled = false
-    /// The response status once the head is written.
-    package private(set) var responseStatus: Int?
     /// Body bytes written for this response (`bytes_out` of the log line).
     package private(set) var bodyBytesWritten = 0
 
@@ -85,9 +83,6 @@ package final class HTTPExchange {
 
     /// Whether more response bytes may be written now without piling up in memory.
     package var isWritable: Bool { connection?.isBelowHighWaterMark ?? false }
-
-    /// Whether the server is draining: the response will carry `Connection: close`.
-    package var isServerDraining: Bool { connection?.isServerDraining ?? true }
 
     // MARK: Request body
 
@@ -137,7 +132,6 @@ package final class HTTPExchange {
     /// Writes a complete response with a `Content-Length` body (no body for `HEAD`, 204 and 304).
     package func respond(status: Int, headers: HTTPResponseHeaders, body: [UInt8]) {
         guard !isFinished, !hasStartedResponse, let connection else { return }
-        responseStatus = status
         responseState = .finished
         bodyBytesWritten = head.method == "HEAD" || HTTPStatus.forbidsBody(status) ? 0 : body.count
         connection.writeCompleteResponse(self, status: status, headers: headers, body: body)
@@ -148,7 +142,6 @@ package final class HTTPExchange {
     /// HTTP/1.0 (CONTRACT.md §1.7).
     package func startResponse(status: Int, headers: HTTPResponseHeaders) {
         guard !isFinished, !hasStartedResponse, let connection else { return }
-        responseStatus = status
         responseState = .streaming(connection.writeStreamingHead(self, status: status, headers: headers))
     }
 

@@ -39,9 +39,6 @@ package struct Router<Target: Sendable>: Sendable {
     /// Templates without parameters, by their exact path: most requests are found with one hash lookup.
     private let literalTemplates: [String: Int]
 
-    /// Every route, in registration order (for the OpenAPI comparison and the route index).
-    package var routes: [Route] { templates.flatMap(\.routes) }
-
     /// Builds the router. Templates start with `/`; `*` may only be the last segment.
     package init(_ routes: [Route]) {
         var templates: [Template] = []

@@ -32,15 +32,6 @@ package struct HTTPResponseHeaders: Sendable, Equatable {
         if let length = other.contentLength { contentLength = length }
     }
 
-    /// The fields as name/value pairs, for tests and diagnostics.
-    package var fields: [(name: String, value: String)] {
-        let text = String(decoding: bytes, as: UTF8.self)
-        return text.split(separator: "\r\n").compactMap { line in
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (String(line[..<colon]), String(line[line.index(after: colon)...].dropFirst()))
-        }
-    }
-
     private static func isSafe(_ text: String) -> Bool {
         !text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
     }

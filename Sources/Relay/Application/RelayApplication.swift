@@ -5,12 +5,10 @@ import HTTP
 /// log line. Loop thread only.
 final class RelayApplication: HTTPHandler {
     let context: RelayContext
-    let loop: Loop
     private var random = RandomPool()
 
-    init(context: RelayContext, loop: Loop) {
+    init(context: RelayContext) {
         self.context = context
-        self.loop = loop
     }
 
     func requestReceived(_ exchange: HTTPExchange) {

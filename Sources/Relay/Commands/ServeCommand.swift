@@ -40,7 +40,7 @@ enum ServeCommand {
             workers: workers,
             configuration: configuration.httpServerConfiguration,
             state: state,
-            makeHandler: { loop in RelayApplication(context: context, loop: loop) },
+            makeHandler: { _ in RelayApplication(context: context) },
             stopped: { workers.stop() }
         )
         let signals = SignalHandling(loop: workers.loops[0]) {
