@@ -21,7 +21,17 @@ var targets: [Target] = [
     .target(name: "EventLoop", dependencies: ["CLibEvent", "CShims"], swiftSettings: swiftSettings),
     .target(name: "HTTP", dependencies: ["EventLoop"], swiftSettings: swiftSettings),
     .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
-    .target(name: "Relay", dependencies: ["HTTP", "EventLoop"], swiftSettings: swiftSettings),
+    .target(name: "JSON", swiftSettings: swiftSettings),
+    .target(
+        name: "Store",
+        dependencies: ["EventLoop", "Crypto", "CPostgres", "CSQLite"],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "Relay",
+        dependencies: ["HTTP", "EventLoop", "Store", "Crypto", "JSON"],
+        swiftSettings: swiftSettings
+    ),
     .executableTarget(name: "byok-relay", dependencies: ["Relay"], swiftSettings: swiftSettings),
 
     .target(
@@ -32,6 +42,7 @@ var targets: [Target] = [
     ),
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: swiftSettings),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "EventLoop", "Crypto"], swiftSettings: swiftSettings),
     .testTarget(name: "HTTPTests", dependencies: ["HTTP", "EventLoop", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "RelayTests", dependencies: ["Relay", "HTTP", "EventLoop"], swiftSettings: swiftSettings),
     .testTarget(

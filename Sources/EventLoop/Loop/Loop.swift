@@ -46,9 +46,24 @@ package final class Loop: @unchecked Sendable {
         readBuffer.deallocate()
     }
 
+    /// The loop running on the calling thread, nil on any other thread. Lets per-loop resources (a database
+    /// connection) be found by code that runs in a task on the loop without threading the loop through every call.
+    package static var current: Loop? {
+        guard let pointer = pthread_getspecific(currentKey) else { return nil }
+        return Unmanaged<Loop>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    private static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
+
     /// Runs the loop on the calling thread until `stop()`.
     package func run() {
         thread.withLock { $0 = pthread_self() }
+        pthread_setspecific(Self.currentKey, Unmanaged.passUnretained(self).toOpaque())
+        defer { pthread_setspecific(Self.currentKey, nil) }
         runPendingJobs()
         // event_base_loop clears a loopbreak made before it started, so a stop() that came first is honoured here.
         // A stop() posted after this check wakes the loop through the inbox and breaks it from inside.

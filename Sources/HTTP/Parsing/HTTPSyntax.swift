@@ -1,5 +1,5 @@
 /// Byte classes and ASCII helpers from RFC 9110/9112 that the parser and the head accessors share.
-enum HTTPSyntax {
+package enum HTTPSyntax {
     static let carriageReturn: UInt8 = 0x0D
     static let lineFeed: UInt8 = 0x0A
     static let space: UInt8 = 0x20
@@ -75,7 +75,7 @@ enum HTTPSyntax {
     }
 
     /// Compares with ASCII case folding only: field names and tokens are ASCII, and locale rules must not apply.
-    static func equalsIgnoringASCIICase<A: Sequence<UInt8>, B: Collection<UInt8>>(_ lhs: A, _ rhs: B) -> Bool {
+    package static func equalsIgnoringASCIICase<A: Sequence<UInt8>, B: Collection<UInt8>>(_ lhs: A, _ rhs: B) -> Bool {
         var rhsIndex = rhs.startIndex
         for byte in lhs {
             guard rhsIndex != rhs.endIndex, lowercased(byte) == lowercased(rhs[rhsIndex]) else {

@@ -6,19 +6,31 @@ enum Endpoint: Sendable {
     case version
     case liveness
     case readiness
+    case register
+    case revokeToken
+    case deleteUser
+    case storeKey
+    case listKeys
+    case deleteKey
 
     static let router = Router<Endpoint>([
         .init("GET", "/health", .health),
         .init("GET", "/version", .version),
         .init("GET", "/healthz", .liveness),
         .init("GET", "/readyz", .readiness),
+        .init("POST", "/users", .register),
+        .init("DELETE", "/users", .deleteUser),
+        .init("POST", "/tokens/revoke", .revokeToken),
+        .init("GET", "/keys", .listKeys),
+        .init("POST", "/keys/:provider", .storeKey),
+        .init("DELETE", "/keys/:provider", .deleteKey),
     ])
 
     /// Probes answer while the relay is starting; everything else gets 503 then (CONTRACT.md E6).
     var answersWhileStarting: Bool {
         switch self {
         case .liveness, .readiness: true
-        case .health, .version: false
+        case .health, .version, .register, .revokeToken, .deleteUser, .storeKey, .listKeys, .deleteKey: false
         }
     }
 
@@ -26,7 +38,7 @@ enum Endpoint: Sendable {
     var isProbe: Bool {
         switch self {
         case .health, .liveness, .readiness: true
-        case .version: false
+        case .version, .register, .revokeToken, .deleteUser, .storeKey, .listKeys, .deleteKey: false
         }
     }
 }

@@ -8,6 +8,24 @@ enum RelayError: Error, Equatable {
     case starting
     case refused(HTTPRefusal)
     case internalError
+    case databaseUnavailable
+    // JSON routes (§1.1)
+    case unsupportedMediaType
+    case invalidJSON
+    // Credentials (§1.3, §2.4)
+    case registrationUnauthorized
+    case tokenRequired
+    case invalidToken
+    // Registration (§2.1)
+    case appIDRequired
+    case appIDNotString
+    case appIDInvalid
+    // Keys (§3.4, §3.5)
+    case unsupportedProvider
+    case keyRequired(rotating: Bool)
+    case keyTooLong
+    case keyNotPrintable
+    case keyUndecryptable(provider: String)
 }
 
 /// The one mapping from errors to the wire: status, the contract's exact message, extra headers, and a short label
@@ -27,6 +45,53 @@ struct ErrorResponse {
             self.init(503, "Relay is starting. Please retry.", headers: [("Retry-After", "1")], label: "starting")
         case .internalError: self.init(500, "Internal server error", label: "internal")
         case .refused(let refusal): self.init(refusal)
+        case .databaseUnavailable:
+            self.init(
+                503,
+                "Database unavailable. Please retry.",
+                headers: [("Retry-After", "2")],
+                label: "database_unavailable"
+            )
+        case .unsupportedMediaType:
+            self.init(415, "Content-Type must be application/json", label: "unsupported_media_type")
+        case .invalidJSON: self.init(400, "Request body is not valid JSON", label: "invalid_json")
+        case .registrationUnauthorized:
+            self.init(
+                401,
+                "Unauthorized: valid Authorization: Bearer <APP_SECRET> header required to register.",
+                label: "registration_unauthorized"
+            )
+        case .tokenRequired: self.init(401, "x-relay-token header required", label: "token_required")
+        case .invalidToken: self.init(401, "Invalid or expired token", label: "invalid_token")
+        case .appIDRequired: self.init(400, "app_id is required", label: "invalid_app_id")
+        case .appIDNotString: self.init(400, "app_id must be a string", label: "invalid_app_id")
+        case .appIDInvalid:
+            self.init(
+                400,
+                "app_id must be at most 128 characters and contain no control characters",
+                label: "invalid_app_id"
+            )
+        case .unsupportedProvider:
+            self.init(
+                400,
+                "Unsupported provider. Supported: " + AccountInput.providers.joined(separator: ", "),
+                label: "unsupported_provider"
+            )
+        case .keyRequired(let rotating):
+            self.init(
+                400,
+                rotating ? "A valid API key is required (minimum 10 characters)" : "A valid API key is required",
+                label: "invalid_key"
+            )
+        case .keyTooLong: self.init(400, "API key is too long (maximum 4096 bytes)", label: "invalid_key")
+        case .keyNotPrintable:
+            self.init(400, "API key must contain only printable ASCII characters", label: "invalid_key")
+        case .keyUndecryptable(let provider):
+            self.init(
+                500,
+                "Stored API key for provider \"\(provider)\" could not be decrypted. Store the key again.",
+                label: "key_undecryptable"
+            )
         }
     }
 

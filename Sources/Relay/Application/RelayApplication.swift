@@ -5,10 +5,12 @@ import HTTP
 /// log line. Loop thread only.
 final class RelayApplication: HTTPHandler {
     let context: RelayContext
+    let accounts: AccountService
     private var random = RandomPool()
 
     init(context: RelayContext) {
         self.context = context
+        self.accounts = context.accounts
     }
 
     func requestReceived(_ exchange: HTTPExchange) {
@@ -25,14 +27,14 @@ final class RelayApplication: HTTPHandler {
         case .methodNotAllowed(let template, let allowed):
             request.route = template
             respond(request, error: .methodNotAllowed(allowed: allowed))
-        case .found(let route, _, _):
+        case .found(let route, let parameters, _):
             request.route = route.template
             request.isProbe = route.target.isProbe
             if context.isStarting && !route.target.answersWhileStarting {
                 respond(request, error: .starting)
                 return
             }
-            serve(route.target, request)
+            serve(route.target, request, parameters: parameters)
         }
     }
 
@@ -40,14 +42,37 @@ final class RelayApplication: HTTPHandler {
         respond(RelayRequest(exchange: exchange, random: &random), error: .refused(refusal))
     }
 
-    private func serve(_ endpoint: Endpoint, _ request: RelayRequest) {
+    private func serve(_ endpoint: Endpoint, _ request: RelayRequest, parameters: [(name: String, value: Substring)]) {
         switch endpoint {
-        case .health: respond(request, status: 200, body: context.healthDocument.body(context), label: nil)
+        case .health:
+            let (isHealthy, body) = context.healthDocument.body(context)
+            respond(request, status: isHealthy ? 200 : 503, body: body, label: nil)
         case .version: respond(request, status: 200, json: HealthEndpoints.version(context))
         case .liveness: respond(request, status: 200, json: HealthEndpoints.liveness)
         case .readiness:
             let (isReady, body) = HealthEndpoints.readiness(context)
             respond(request, status: isReady ? 200 : 503, json: body)
+        case .register, .revokeToken, .deleteUser, .listKeys, .storeKey, .deleteKey:
+            let provider = String(parameters.first?.value ?? "")
+            let bound = LoopBound((self, request))
+            // Endpoints that await the database run as a task on this loop: it starts and resumes on the loop
+            // thread, so it may use the exchange and this application like any callback here (DESIGN.md §3).
+            Task(executorPreference: request.exchange.loop) {
+                let (application, request) = bound.value
+                await application.serveAccounts(endpoint, request, provider: provider)
+            }
+        }
+    }
+
+    private func serveAccounts(_ endpoint: Endpoint, _ request: RelayRequest, provider: String) async {
+        switch endpoint {
+        case .register: await register(request)
+        case .revokeToken: await revokeToken(request)
+        case .deleteUser: await deleteUser(request)
+        case .listKeys: await listKeys(request)
+        case .storeKey: await storeKey(request, provider: provider)
+        case .deleteKey: await deleteKey(request, provider: provider)
+        case .health, .version, .liveness, .readiness: serve(endpoint, request, parameters: [])
         }
     }
 

@@ -18,12 +18,26 @@ package final class RelayContext: Sendable {
     /// The fixed parts of `/health`.
     let healthDocument: HealthDocument
     let startedAtMonotonic: UInt64
+    /// Users, tokens and keys (CONTRACT.md §2, §3).
+    let accounts: AccountService
+    /// The `APP_SECRET` check of `POST /users`; nil when registration is open (§1.3).
+    let registrationGate: RegistrationGate?
+    /// Whether the database answered lately (§9.1, E6).
+    let databaseHealth = DatabaseHealth()
     private let starting = Atomic<Bool>(true)
 
-    package init(configuration: Configuration, logger: Logger, serverState: HTTPServerState) {
+    init(
+        configuration: Configuration,
+        logger: Logger,
+        serverState: HTTPServerState,
+        accounts: AccountService,
+        registrationGate: RegistrationGate?
+    ) {
         self.configuration = configuration
         self.logger = logger
         self.serverState = serverState
+        self.accounts = accounts
+        self.registrationGate = registrationGate
         self.cors = CORSPolicy(configuration: configuration)
         self.router = Endpoint.router
         self.securityHeaders = HTTPResponseHeaders(CORSPolicy.securityHeaders)

@@ -1,6 +1,8 @@
+import Crypto
 import EventLoop
 import Glibc
 import HTTP
+import Store
 
 /// `byok-relay serve`: binds, starts the worker loops, serves until a signal ends the drain (CONTRACT.md E7).
 enum ServeCommand {
@@ -15,6 +17,15 @@ enum ServeCommand {
         sigaddset(&drainSignals, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &drainSignals, nil)
         let descriptorLimit = raiseDescriptorLimit()
+
+        let services: (store: any AccountStore, accounts: AccountService, gate: RegistrationGate?)
+        switch makeServices(configuration, logger: logger) {
+        case .failure(let refusal):
+            RelayMain.printError("byok-relay: \(refusal.message)")
+            return 1
+        case .success(let made):
+            services = made
+        }
 
         let listener: ListeningSocket
         do {
@@ -34,7 +45,13 @@ enum ServeCommand {
         }
 
         let state = HTTPServerState()
-        let context = RelayContext(configuration: configuration, logger: logger, serverState: state)
+        let context = RelayContext(
+            configuration: configuration,
+            logger: logger,
+            serverState: state,
+            accounts: services.accounts,
+            registrationGate: services.gate
+        )
         let server = HTTPServer(
             listener: listener,
             workers: workers,
@@ -61,13 +78,61 @@ enum ServeCommand {
             ]
         )
         logger.debug("file descriptor limit", [("limit", .int(descriptorLimit))])
-        // Nothing to prepare before serving yet: the store (TODO(#4)) will open, migrate and check the secret here.
-        context.startupFinished()
-        logger.info("ready")
+        // Start-up work runs while the listener is open (readiness 503, CONTRACT.md E6); a refusal ends the process.
+        let store = services.store
+        let vault = services.accounts.vault
+        Task(executorPreference: workers.loops[0]) {
+            if let refusal = await DatabaseSetup.prepare(
+                store: store,
+                vault: vault,
+                configuration: configuration,
+                logger: logger
+            ) {
+                RelayMain.printError("byok-relay: \(refusal.message)")
+                exit(1)
+            }
+            context.databaseHealth.recordSuccess()
+            context.databaseHealth.startProbing(store, on: workers.loops[0])
+            context.startupFinished()
+            logger.info("ready", [("database", .string(store.backendName))])
+        }
 
         workers.join()
+        store.close()
         logger.info("stopped")
         return 0
+    }
+
+    /// The store, the key vault, the token digester and the registration gate, or the start-up refusal.
+    private static func makeServices(
+        _ configuration: Configuration,
+        logger: Logger
+    ) -> Result<(store: any AccountStore, accounts: AccountService, gate: RegistrationGate?), SetupRefusal> {
+        let vault: KeyVault
+        let digester: TokenDigester
+        let gate: RegistrationGate?
+        switch DatabaseSetup.makeCrypto(configuration) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let made): (vault, digester) = made
+        }
+        do throws(CryptoError) {
+            gate = try configuration.appSecret.map { (secret) throws(CryptoError) in try RegistrationGate(appSecret: secret) }
+        } catch {
+            return .failure(SetupRefusal("Cannot initialise the cryptographic library (\(error))."))
+        }
+        switch DatabaseSetup.openStore(configuration, logger: logger) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let store):
+            let accounts = AccountService(
+                store: store,
+                cache: AccountCache(timeToLive: configuration.authCacheTTL),
+                vault: vault,
+                digester: digester,
+                tokenExpiryDays: configuration.tokenExpiryDays,
+                logger: logger
+            )
+            return .success((store, accounts, gate))
+        }
     }
 
     /// Each stream holds a client and an upstream socket: raise the soft descriptor limit to the hard one

@@ -41,7 +41,7 @@ enum HealthEndpoints {
             (
                 "checks",
                 .object([
-                    ("db", .object([("ok", .bool(true)), ("backend", .string(backend))])),
+                    ("db", .object([("ok", .bool(context.databaseHealth.isHealthy)), ("backend", .string(backend))])),
                     ("redis", .object([("ok", .bool(true)), ("mode", .string("local"))])),
                 ])
             ),

@@ -1,0 +1,179 @@
+import Crypto
+import EventLoop
+import Store
+
+/// Users, tokens and keys as the endpoints need them (CONTRACT.md §2, §3): the token check with its cache and lazy
+/// re-hash, registration, key writes, revocation and erasure. Shared by every loop; holds no per-request state.
+final class AccountService: Sendable {
+    let store: any AccountStore
+    let cache: AccountCache
+    let vault: KeyVault
+    let digester: TokenDigester
+    private let tokenLifetimeMilliseconds: Int64?
+    private let logger: Logger
+
+    init(
+        store: any AccountStore,
+        cache: AccountCache,
+        vault: KeyVault,
+        digester: TokenDigester,
+        tokenExpiryDays: Int,
+        logger: Logger
+    ) {
+        self.store = store
+        self.cache = cache
+        self.vault = vault
+        self.digester = digester
+        self.tokenLifetimeMilliseconds = tokenExpiryDays == 0 ? nil : Int64(tokenExpiryDays) * 86_400_000
+        self.logger = logger
+    }
+
+    // MARK: The token check (§2.4)
+
+    /// The account behind the request's token, or the refusal: 401 for a missing or invalid token, 503 when the
+    /// database is needed and does not answer in time.
+    func authenticate(_ credential: TokenCredential) async -> Result<Account, RelayError> {
+        let token: String
+        switch credential {
+        case .missing: return .failure(.tokenRequired)
+        case .malformed: return .failure(.invalidToken)
+        case .presented(let value): token = value
+        }
+        guard let digest = try? digester.current.digest(token.utf8) else { return .failure(.internalError) }
+        if let cached = cache.account(tokenDigest: digest) {
+            return cached.isValid(at: WallClock.nowMilliseconds()) ? .success(cached) : .failure(.invalidToken)
+        }
+        do throws(StoreError) {
+            let generation = cache.generation()
+            var found = try await store.account(tokenDigest: digest)
+            if found == nil { found = try await rehashed(token, to: digest) }
+            guard let account = found else { return .failure(.invalidToken) }
+            cache.insert(account, generation: generation)
+            return account.isValid(at: WallClock.nowMilliseconds()) ? .success(account) : .failure(.invalidToken)
+        } catch {
+            return .failure(map(error, operation: "token lookup"))
+        }
+    }
+
+    /// §2.4 step 5: a token hashed under a fallback key is found by that digest and re-hashed under the current key.
+    private func rehashed(_ token: String, to digest: String) async throws(StoreError) -> Account? {
+        for fallback in digester.fallbacks {
+            guard let oldDigest = try? fallback.digest(token.utf8),
+                let account = try await store.account(tokenDigest: oldDigest)
+            else { continue }
+            // Another request may have re-hashed it a moment ago; either way the token now lives under `digest`.
+            _ = try await store.replaceTokenDigest(oldDigest, with: digest, keyID: digester.current.id)
+            var moved = account
+            moved.tokenDigest = digest
+            return moved
+        }
+        return nil
+    }
+
+    // MARK: Users and tokens
+
+    /// Creates a user and its token (§2.1); the token is returned this once.
+    func register(appID: String) async -> Result<(token: String, expiresAt: Int64?), RelayError> {
+        let now = WallClock.nowMilliseconds()
+        guard let token = try? TokenDigester.makeToken(), let digest = try? digester.current.digest(token.utf8),
+            let userID = try? UserID.make()
+        else { return .failure(.internalError) }
+        let expiresAt = tokenLifetimeMilliseconds.map { now + $0 }
+        let account = NewAccount(
+            userID: userID,
+            appID: appID,
+            tokenDigest: digest,
+            tokenKeyID: digester.current.id,
+            createdAt: now,
+            expiresAt: expiresAt
+        )
+        do throws(StoreError) {
+            try await store.register(account)
+            return .success((token, expiresAt))
+        } catch {
+            return .failure(map(error, operation: "register"))
+        }
+    }
+
+    /// Revokes the presented token (§2.2). A token revoked meanwhile by another request answers 401.
+    func revoke(_ account: Account) async -> Result<Void, RelayError> {
+        do throws(StoreError) {
+            let revoked = try await store.revokeToken(digest: account.tokenDigest, at: WallClock.nowMilliseconds())
+            cache.invalidate(userID: account.userID)
+            return revoked ? .success(()) : .failure(.invalidToken)
+        } catch {
+            return .failure(map(error, operation: "revoke token"))
+        }
+    }
+
+    /// Erases the user with everything of theirs (§2.3).
+    func deleteUser(_ account: Account) async -> Result<Void, RelayError> {
+        do throws(StoreError) {
+            try await store.deleteUser(account.userID)
+            cache.invalidate(userID: account.userID)
+            return .success(())
+        } catch {
+            return .failure(map(error, operation: "delete user"))
+        }
+    }
+
+    // MARK: Keys
+
+    /// Encrypts and stores `key` for `provider` (§3.1, §3.5). The plaintext lives in `SecretBytes`, wiped on return.
+    func storeKey(_ key: String, provider: String, account: Account) async -> Result<KeyWrite, RelayError> {
+        let sealed: StoredKey
+        do throws(VaultError) {
+            sealed = try vault.seal(SecretBytes(copying: key.utf8), userID: account.userID, provider: provider)
+        } catch {
+            return .failure(.internalError)
+        }
+        do throws(StoreError) {
+            let write = try await store.putKey(sealed, userID: account.userID, at: WallClock.nowMilliseconds())
+            cache.invalidate(userID: account.userID)
+            // The user was erased between the token check and the write: the token no longer leads anywhere.
+            return write == .userMissing ? .failure(.invalidToken) : .success(write)
+        } catch {
+            return .failure(map(error, operation: "store key"))
+        }
+    }
+
+    /// Removes the key for `provider`, if any (§3.3).
+    func deleteKey(provider: String, account: Account) async -> Result<Void, RelayError> {
+        do throws(StoreError) {
+            try await store.deleteKey(provider: provider, userID: account.userID)
+            cache.invalidate(userID: account.userID)
+            return .success(())
+        } catch {
+            return .failure(map(error, operation: "delete key"))
+        }
+    }
+
+    /// Unreachable or slow storage is the contract's 503; anything else is a bug or a broken database: logged
+    /// (without any value) and answered 500.
+    private func map(_ error: StoreError, operation: String) -> RelayError {
+        switch error {
+        case .unavailable, .timeout:
+            return .databaseUnavailable
+        case .failed(let code):
+            logger.error("database error", [("operation", .string(operation)), ("code", .string(code))])
+            return .internalError
+        case .cannotOpen, .schemaBehind, .secretMismatch:
+            logger.error("database error", [("operation", .string(operation)), ("code", .string("\(error)"))])
+            return .internalError
+        }
+    }
+}
+
+/// Random UUID v4 user ids from the secure generator (CONTRACT.md §8.1).
+enum UserID {
+    static func make() throws(CryptoError) -> String {
+        var bytes = try SecureRandom.bytes(16)
+        bytes[6] = bytes[6] & 0x0F | 0x40
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        let hex = HexBytes.lowercase(bytes)
+        let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
+            hex.utf8.dropFirst(range.lowerBound).prefix(range.count)
+        }
+        return parts.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "-")
+    }
+}

@@ -1,0 +1,34 @@
+import EventLoop
+import Store
+import Synchronization
+
+/// Whether the database answered lately, for `/health` and `/readyz` (CONTRACT.md §9.1, E6): a ping every second
+/// on the first loop, each bounded by `DB_TIMEOUT_MS`; "ok" means one succeeded within the last 2 s. Probes never
+/// make a request wait on the database.
+final class DatabaseHealth: Sendable {
+    private static let freshness: UInt64 = 2_000_000_000
+    private let lastSuccess = Atomic<UInt64>(0)
+    private let hasSucceeded = Atomic<Bool>(false)
+
+    /// Records a successful query (the start-up work counts as one).
+    func recordSuccess() {
+        lastSuccess.store(MonotonicClock.nowNanoseconds(), ordering: .releasing)
+        hasSucceeded.store(true, ordering: .releasing)
+    }
+
+    /// The database answered within the last 2 s.
+    var isHealthy: Bool {
+        guard hasSucceeded.load(ordering: .acquiring) else { return false }
+        return MonotonicClock.nowNanoseconds() &- lastSuccess.load(ordering: .acquiring) <= Self.freshness
+    }
+
+    /// Pings `store` every second from a task on `loop`, until the process ends.
+    func startProbing(_ store: any AccountStore, on loop: Loop) {
+        Task(executorPreference: loop) { [self] in
+            while true {
+                if (try? await store.ping()) != nil { recordSuccess() }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}

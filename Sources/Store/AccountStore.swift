@@ -1,0 +1,53 @@
+/// Everything the relay asks of its database (CONTRACT.md §2, §3, §8), implemented by `SQLiteStore` and
+/// `PostgresStore`, which pass one shared test suite.
+///
+/// Every operation is atomic on its own: a registration writes the user and its token together, a user deletion
+/// removes tokens, keys and records in one transaction, and nothing is half-written on a failure. Times are
+/// milliseconds since the Unix epoch. Calls may come from any task; the PostgreSQL store uses the connection of the
+/// loop the calling task runs on.
+package protocol AccountStore: AnyObject, Sendable {
+    /// `postgres` or `sqlite`, as `/readyz` names it (E6).
+    var backendName: String { get }
+
+    /// Creates the schema or brings it up to date; returns the versions applied. Serialised between processes.
+    func migrate() async throws(StoreError) -> [Int]
+    /// The highest applied migration (0 for an empty database).
+    func schemaVersion() async throws(StoreError) -> Int
+
+    /// Writes a new user and its first token, or nothing.
+    func register(_ account: NewAccount) async throws(StoreError)
+    /// The user and keys behind an unrevoked token digest; nil when none matches. Expiry is the caller's check.
+    func account(tokenDigest: String) async throws(StoreError) -> Account?
+    /// Replaces a stored digest by one under another key (the lazy re-hash of §2.4 step 5); false when `old` is gone.
+    func replaceTokenDigest(_ old: String, with new: String, keyID: String) async throws(StoreError) -> Bool
+    /// Marks an unrevoked token revoked; false when it was not found or already revoked.
+    func revokeToken(digest: String, at time: Int64) async throws(StoreError) -> Bool
+    /// Deletes the user with its tokens, keys and request records.
+    func deleteUser(_ userID: String) async throws(StoreError)
+
+    /// Stores or replaces the user's key for `key.provider`.
+    func putKey(_ key: StoredKey, userID: String, at time: Int64) async throws(StoreError) -> KeyWrite
+    /// Removes the user's key for `provider`, if any.
+    func deleteKey(provider: String, userID: String) async throws(StoreError)
+
+    /// Up to `limit` keys whose version is not `version`, for `rotate-secret`.
+    func keys(notUnder version: String, limit: Int) async throws(StoreError) -> [OwnedKey]
+    /// Replaces `old` by `new` only if the row still holds exactly `old` (a user's own write meanwhile wins).
+    func replaceKey(_ old: OwnedKey, with new: StoredKey, at time: Int64) async throws(StoreError) -> Bool
+
+    /// The secret-check record, if one is stored.
+    func secretCheck() async throws(StoreError) -> SecretCheck?
+    /// Stores `check` unless a record exists; returns the record stored afterwards (ours or the earlier one).
+    func insertSecretCheck(_ check: SecretCheck) async throws(StoreError) -> SecretCheck
+    /// Replaces the record (the last step of `rotate-secret`).
+    func replaceSecretCheck(_ check: SecretCheck) async throws(StoreError)
+
+    /// How many token digests are under `currentKeyID` (CONTRACT.md §10.3 `token-hmac-status`).
+    func tokenDigestCounts(currentKeyID: String) async throws(StoreError) -> TokenDigestCounts
+
+    /// A cheap query proving the database answers (for `/health` and `/readyz`).
+    func ping() async throws(StoreError)
+
+    /// Releases connections and threads. Further calls fail with `.unavailable`.
+    func close()
+}

@@ -1,0 +1,110 @@
+import EventLoop
+import Synchronization
+
+/// Token digest → account lookups kept for at most `AUTH_CACHE_TTL_MS`, so the relay hot path rarely queries the
+/// database (CONTRACT.md §8.5, E1). Shared by every loop: sharded `Mutex`es with critical sections of a few
+/// instructions, never held across I/O (DESIGN.md §3).
+///
+/// A lookup that overlaps an invalidation is not cached: `generation()` is read before the query and `insert`
+/// drops the result when any invalidation happened meanwhile, so a change can never be undone by a slow lookup that
+/// began before it.
+package final class AccountCache: Sendable {
+    private struct Entry {
+        var account: Account
+        var storedAt: UInt64
+    }
+
+    private struct Shard {
+        var entries: [String: Entry] = [:]
+        var digestsByUser: [String: Set<String>] = [:]
+    }
+
+    /// A Mutex cannot live in an array (it is not copyable); each shard is boxed.
+    private final class ShardBox: Sendable {
+        let state = Mutex(Shard())
+    }
+
+    private static let shardCount = 16
+    private let shards: [ShardBox]
+    private let timeToLiveNanoseconds: UInt64
+    private let capacityPerShard: Int
+    private let invalidations = Atomic<UInt64>(0)
+
+    /// A cache holding entries for `timeToLive`; a zero duration disables it. At most `capacity` entries.
+    package init(timeToLive: Duration, capacity: Int = 200_000) {
+        let (seconds, attoseconds) = timeToLive.components
+        timeToLiveNanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        capacityPerShard = max(1, capacity / Self.shardCount)
+        shards = (0..<Self.shardCount).map { _ in ShardBox() }
+    }
+
+    /// Whether the cache holds anything at all (`AUTH_CACHE_TTL_MS` > 0).
+    package var isEnabled: Bool { timeToLiveNanoseconds > 0 }
+
+    /// The invalidation counter to pass to `insert` after a database lookup.
+    package func generation() -> UInt64 {
+        invalidations.load(ordering: .acquiring)
+    }
+
+    /// The cached account for `digest` when fresh.
+    package func account(tokenDigest digest: String) -> Account? {
+        guard isEnabled else { return nil }
+        let now = MonotonicClock.nowNanoseconds()
+        return shard(for: digest).state.withLock { shard in
+            guard let entry = shard.entries[digest] else { return nil }
+            guard now &- entry.storedAt < timeToLiveNanoseconds else { return nil }
+            return entry.account
+        }
+    }
+
+    /// Caches a lookup made while the counter read `generation`; dropped if anything was invalidated since.
+    package func insert(_ account: Account, generation: UInt64) {
+        guard isEnabled else { return }
+        let now = MonotonicClock.nowNanoseconds()
+        shard(for: account.tokenDigest).state.withLock { shard in
+            // Checked under the lock: `invalidate` bumps the counter before it takes any shard lock.
+            guard invalidations.load(ordering: .acquiring) == generation else { return }
+            if shard.entries.count >= capacityPerShard { evict(from: &shard, now: now) }
+            shard.entries[account.tokenDigest] = Entry(account: account, storedAt: now)
+            shard.digestsByUser[account.userID, default: []].insert(account.tokenDigest)
+        }
+    }
+
+    /// Drops every cached lookup of `userID` (its tokens, keys, or the user changed).
+    package func invalidate(userID: String) {
+        invalidations.add(1, ordering: .acquiringAndReleasing)
+        for shard in shards {
+            shard.state.withLock { shard in
+                guard let digests = shard.digestsByUser.removeValue(forKey: userID) else { return }
+                for digest in digests { shard.entries[digest] = nil }
+            }
+        }
+    }
+
+    /// Drops everything (the notification connection was re-established and may have missed changes).
+    package func removeAll() {
+        invalidations.add(1, ordering: .acquiringAndReleasing)
+        for shard in shards { shard.state.withLock { $0 = Shard() } }
+    }
+
+    /// Entries currently held (tests and metrics).
+    package var count: Int {
+        shards.reduce(0) { total, shard in total + shard.state.withLock { $0.entries.count } }
+    }
+
+    private func shard(for digest: String) -> ShardBox {
+        var hasher = Hasher()
+        hasher.combine(digest)
+        return shards[Int(UInt(bitPattern: hasher.finalize()) % UInt(Self.shardCount))]
+    }
+
+    /// Removes stale entries; if the shard is still full, empties it (rare: a full cache of fresh entries).
+    private func evict(from shard: inout Shard, now: UInt64) {
+        let ttl = timeToLiveNanoseconds
+        shard.entries = shard.entries.filter { now &- $0.value.storedAt < ttl }
+        if shard.entries.count >= capacityPerShard { shard.entries = [:] }
+        var users: [String: Set<String>] = [:]
+        for (digest, entry) in shard.entries { users[entry.account.userID, default: []].insert(digest) }
+        shard.digestsByUser = users
+    }
+}
