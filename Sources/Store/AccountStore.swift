@@ -1,3 +1,5 @@
+import EventLoop
+
 /// Everything the relay asks of its database (CONTRACT.md §2, §3, §8), implemented by `SQLiteStore` and
 /// `PostgresStore`, which pass one shared test suite.
 ///
@@ -30,8 +32,9 @@ package protocol AccountStore: AnyObject, Sendable {
     /// Removes the user's key for `provider`, if any.
     func deleteKey(provider: String, userID: String) async throws(StoreError)
 
-    /// Up to `limit` keys whose version is not `version`, for `rotate-secret`.
-    func keys(notUnder version: String, limit: Int) async throws(StoreError) -> [OwnedKey]
+    /// Up to `limit` keys whose version is not `version`, ordered by user and provider, starting after `position`
+    /// (exclusive) when given: `rotate-secret` walks them in batches and can skip rows it cannot decrypt.
+    func keys(notUnder version: String, after position: KeyPosition?, limit: Int) async throws(StoreError) -> [OwnedKey]
     /// Replaces `old` by `new` only if the row still holds exactly `old` (a user's own write meanwhile wins).
     func replaceKey(_ old: OwnedKey, with new: StoredKey, at time: Int64) async throws(StoreError) -> Bool
 
@@ -47,6 +50,15 @@ package protocol AccountStore: AnyObject, Sendable {
 
     /// A cheap query proving the database answers (for `/health` and `/readyz`).
     func ping() async throws(StoreError)
+
+    /// Reports changes made by other processes (CONTRACT.md §8.5): `changed` with a user id whose cached lookups
+    /// are stale, `resynchronise` when notifications may have been missed (the cache must be emptied). Both run on
+    /// `loop`. A backend only one process uses reports nothing.
+    func watchChanges(
+        on loop: Loop,
+        changed: @escaping @Sendable (String) -> Void,
+        resynchronise: @escaping @Sendable () -> Void
+    )
 
     /// Releases connections and threads. Further calls fail with `.unavailable`.
     func close()

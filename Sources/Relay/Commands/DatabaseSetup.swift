@@ -17,9 +17,13 @@ enum DatabaseSetup {
                 return .failure(SetupRefusal("Cannot open SQLite database at \(path): \(reason)."))
             }
         case .postgres(let conninfo):
-            return .success(
-                PostgresStore(conninfo: conninfo, timeout: configuration.databaseTimeout, logger: logger)
-            )
+            do throws(StoreError) {
+                return .success(
+                    try PostgresStore(conninfo: conninfo, timeout: configuration.databaseTimeout, logger: logger)
+                )
+            } catch {
+                return .failure(SetupRefusal("DATABASE_URL could not be parsed as a PostgreSQL connection string."))
+            }
         }
     }
 

@@ -28,10 +28,15 @@ package enum RelayMain {
         case .serve(let portOverride):
             guard let (configuration, warnings) = loadConfiguration(portOverride: portOverride) else { return 1 }
             return ServeCommand.run(configuration: configuration, warnings: warnings)
-        case .migrate, .rotateSecret, .tokenHMACStatus:
-            // TODO(#4): these commands need the store, which the accounts and key vault work item adds.
-            printError("byok-relay: this command needs the database layer, which this build does not include yet.")
-            return 1
+        case .migrate:
+            guard let (configuration, _) = loadConfiguration(portOverride: nil) else { return 1 }
+            return StoreCommands.migrate(configuration)
+        case .rotateSecret:
+            guard let (configuration, _) = loadConfiguration(portOverride: nil) else { return 1 }
+            return StoreCommands.rotateSecret(configuration)
+        case .tokenHMACStatus:
+            guard let (configuration, _) = loadConfiguration(portOverride: nil) else { return 1 }
+            return StoreCommands.tokenHMACStatus(configuration)
         }
     }
 

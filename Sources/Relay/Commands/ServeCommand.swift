@@ -81,6 +81,13 @@ enum ServeCommand {
         // Start-up work runs while the listener is open (readiness 503, CONTRACT.md E6); a refusal ends the process.
         let store = services.store
         let vault = services.accounts.vault
+        // Other replicas' changes reach this cache within 1 s (CONTRACT.md §8.5); PostgreSQL only.
+        let cache = services.accounts.cache
+        store.watchChanges(
+            on: workers.loops[0],
+            changed: { userID in cache.invalidate(userID: userID) },
+            resynchronise: { cache.removeAll() }
+        )
         Task(executorPreference: workers.loops[0]) {
             if let refusal = await DatabaseSetup.prepare(
                 store: store,

@@ -32,3 +32,17 @@ package struct OwnedKey: Equatable, Sendable {
     /// The stored key.
     package var key: StoredKey
 }
+
+/// Where a walk over stored keys stands: the last (user, provider) seen.
+package struct KeyPosition: Equatable, Sendable {
+    /// The user id of the last key seen.
+    package var userID: String
+    /// Its provider.
+    package var provider: String
+
+    /// A position after `key`.
+    package init(after key: OwnedKey) {
+        userID = key.userID
+        provider = key.key.provider
+    }
+}

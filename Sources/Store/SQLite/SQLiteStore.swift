@@ -226,15 +226,25 @@ package final class SQLiteStore: AccountStore {
         }
     }
 
-    package func keys(notUnder version: String, limit: Int) async throws(StoreError) -> [OwnedKey] {
+    package func keys(
+        notUnder version: String,
+        after position: KeyPosition?,
+        limit: Int
+    ) async throws(StoreError) -> [OwnedKey] {
         try await run { connection throws(SQLiteError) in
             let statement = try connection.statement(
                 """
                 SELECT user_id, provider, ciphertext, nonce, key_version FROM provider_keys
-                WHERE key_version <> ? ORDER BY user_id, provider LIMIT ?
+                WHERE key_version <> ?1 AND (?2 IS NULL OR (user_id, provider) > (?2, ?3))
+                ORDER BY user_id, provider LIMIT ?4
                 """
             )
-            try statement.bind(.text(version), .integer(Int64(limit)))
+            try statement.bind(
+                .text(version),
+                position.map { .text($0.userID) } ?? .null,
+                position.map { .text($0.provider) } ?? .null,
+                .integer(Int64(limit))
+            )
             var keys: [OwnedKey] = []
             while try statement.step() {
                 keys.append(
@@ -330,6 +340,13 @@ package final class SQLiteStore: AccountStore {
             _ = try statement.step()
         }
     }
+
+    /// One serving process per file (CONTRACT.md E1): its own writes invalidate its cache directly.
+    package func watchChanges(
+        on loop: Loop,
+        changed: @escaping @Sendable (String) -> Void,
+        resynchronise: @escaping @Sendable () -> Void
+    ) {}
 
     // MARK: Running on the pool
 

@@ -1,0 +1,94 @@
+/// The statements of `PostgresStore`, prepared once per connection. Parameters are text unless cast; bytea
+/// parameters travel in binary and need their `::bytea`.
+enum Statements {
+    static let migrationTableExists = PreparedStatement(
+        name: "byok_migration_table_exists",
+        sql: "SELECT to_regclass('schema_migrations') IS NOT NULL"
+    )
+    static let schemaVersion = PreparedStatement(
+        name: "byok_schema_version",
+        sql: "SELECT coalesce(max(version), 0) FROM schema_migrations"
+    )
+    /// The user and its first token in one statement, so neither exists without the other.
+    static let register = PreparedStatement(
+        name: "byok_register",
+        sql: """
+            WITH new_user AS (
+                INSERT INTO users (id, app_id, created_at) VALUES ($1::uuid, $2, $3::bigint) RETURNING id)
+            INSERT INTO tokens (digest, hmac_key_id, user_id, created_at, expires_at)
+            SELECT $4, $5, new_user.id, $3::bigint, $6::bigint FROM new_user
+            """
+    )
+    static let account = PreparedStatement(
+        name: "byok_account",
+        sql: """
+            SELECT t.user_id::text, u.app_id, t.expires_at, k.provider, k.ciphertext, k.nonce, k.key_version
+            FROM tokens t JOIN users u ON u.id = t.user_id
+            LEFT JOIN provider_keys k ON k.user_id = t.user_id
+            WHERE t.digest = $1 AND t.revoked_at IS NULL
+            """
+    )
+    static let replaceTokenDigest = PreparedStatement(
+        name: "byok_replace_token_digest",
+        sql: "UPDATE tokens SET digest = $1, hmac_key_id = $2 WHERE digest = $3"
+    )
+    static let revokeToken = PreparedStatement(
+        name: "byok_revoke_token",
+        sql: "UPDATE tokens SET revoked_at = $2::bigint WHERE digest = $1 AND revoked_at IS NULL"
+    )
+    static let deleteUser = PreparedStatement(
+        name: "byok_delete_user",
+        sql: "DELETE FROM users WHERE id = $1::uuid"
+    )
+    /// `xmax` is non-zero only on a row the upsert updated: whether a key existed, judged in the same statement.
+    static let putKey = PreparedStatement(
+        name: "byok_put_key",
+        sql: """
+            INSERT INTO provider_keys (user_id, provider, ciphertext, nonce, key_version, created_at, updated_at)
+            VALUES ($1::uuid, $2, $3::bytea, $4::bytea, $5, $6::bigint, $6::bigint)
+            ON CONFLICT (user_id, provider) DO UPDATE SET
+                ciphertext = EXCLUDED.ciphertext, nonce = EXCLUDED.nonce,
+                key_version = EXCLUDED.key_version, updated_at = EXCLUDED.updated_at
+            RETURNING xmax <> 0
+            """
+    )
+    static let deleteKey = PreparedStatement(
+        name: "byok_delete_key",
+        sql: "DELETE FROM provider_keys WHERE user_id = $1::uuid AND provider = $2"
+    )
+    static let keysNotUnder = PreparedStatement(
+        name: "byok_keys_not_under",
+        sql: """
+            SELECT user_id::text, provider, ciphertext, nonce, key_version FROM provider_keys
+            WHERE key_version <> $1 AND ($2::uuid IS NULL OR (user_id, provider) > ($2::uuid, $3::text))
+            ORDER BY user_id, provider LIMIT $4::bigint
+            """
+    )
+    static let replaceKey = PreparedStatement(
+        name: "byok_replace_key",
+        sql: """
+            UPDATE provider_keys SET ciphertext = $1::bytea, nonce = $2::bytea, key_version = $3, updated_at = $4::bigint
+            WHERE user_id = $5::uuid AND provider = $6 AND nonce = $7::bytea AND ciphertext = $8::bytea
+            """
+    )
+    static let secretCheck = PreparedStatement(
+        name: "byok_secret_check",
+        sql: "SELECT ciphertext, nonce, key_version FROM secret_check WHERE id = 1"
+    )
+    static let insertSecretCheck = PreparedStatement(
+        name: "byok_insert_secret_check",
+        sql: """
+            INSERT INTO secret_check (id, ciphertext, nonce, key_version) VALUES (1, $1::bytea, $2::bytea, $3)
+            ON CONFLICT (id) DO NOTHING
+            """
+    )
+    static let replaceSecretCheck = PreparedStatement(
+        name: "byok_replace_secret_check",
+        sql: "UPDATE secret_check SET ciphertext = $1::bytea, nonce = $2::bytea, key_version = $3 WHERE id = 1"
+    )
+    static let tokenDigestCounts = PreparedStatement(
+        name: "byok_token_digest_counts",
+        sql: "SELECT count(*), count(*) FILTER (WHERE hmac_key_id = $1) FROM tokens"
+    )
+    static let ping = PreparedStatement(name: "byok_ping", sql: "SELECT 1")
+}
