@@ -42,7 +42,12 @@ var targets: [Target] = [
     ),
     .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"], swiftSettings: swiftSettings),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
-    .testTarget(name: "StoreTests", dependencies: ["Store", "EventLoop", "Crypto"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "StoreTests",
+        dependencies: ["Store", "EventLoop", "Crypto", "TestSupport"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
     .testTarget(name: "HTTPTests", dependencies: ["HTTP", "EventLoop", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "RelayTests", dependencies: ["Relay", "HTTP", "EventLoop"], swiftSettings: swiftSettings),
     .testTarget(
@@ -56,21 +61,23 @@ var targets: [Target] = [
 // (DESIGN.md §7). The parser is instrumented too, so libFuzzer sees which of its branches an input reached.
 if Context.environment["BYOK_RELAY_FUZZ"] == "1" {
     let sanitizers = ["-sanitize=fuzzer,address"]
-    if let index = targets.firstIndex(where: { $0.name == "HTTP" }) {
-        targets[index].swiftSettings = swiftSettings + [.unsafeFlags(sanitizers)]
-    }
-    targets.append(
-        .executableTarget(
-            name: "HTTPParserFuzzer",
-            dependencies: ["HTTP"],
-            swiftSettings: swiftSettings + [
-                .unsafeFlags(["-parse-as-library"] + sanitizers),
-                // `@_extern(c)` declares libFuzzer's driver without a C module (see main.swift).
-                .enableExperimentalFeature("Extern"),
-            ],
-            linkerSettings: [.unsafeFlags(sanitizers)]
+    for (fuzzer, target) in [("HTTPParserFuzzer", "HTTP"), ("JSONFuzzer", "JSON")] {
+        if let index = targets.firstIndex(where: { $0.name == target }) {
+            targets[index].swiftSettings = swiftSettings + [.unsafeFlags(sanitizers)]
+        }
+        targets.append(
+            .executableTarget(
+                name: fuzzer,
+                dependencies: [.byName(name: target)],
+                swiftSettings: swiftSettings + [
+                    .unsafeFlags(["-parse-as-library"] + sanitizers),
+                    // `@_extern(c)` declares libFuzzer's driver without a C module (see main.swift).
+                    .enableExperimentalFeature("Extern"),
+                ],
+                linkerSettings: [.unsafeFlags(sanitizers)]
+            )
         )
-    )
+    }
 }
 
 let package = Package(

@@ -19,7 +19,8 @@ import Testing
             let box = try gcm.seal(SecretBytes(copying: text.utf8), additionalData: Self.aad)
             #expect(box.nonce.count == 12)
             #expect(box.ciphertextAndTag.count == text.utf8.count + 16)
-            #expect(box.ciphertextAndTag.prefix(text.utf8.count) != Array(text.utf8)[...] || text.isEmpty)
+            // A one-byte ciphertext equals its plaintext by chance once in 256 seals: only long texts are compared.
+            #expect(box.ciphertextAndTag.prefix(text.utf8.count) != Array(text.utf8)[...] || text.utf8.count < 8)
             let opened = try gcm.open(box, additionalData: Self.aad)
             #expect(bytes(opened) == Array(text.utf8))
         }

@@ -61,7 +61,9 @@ import Testing
             await #expect(throws: StoreError.self) { try await store.register(second) }
             // The second user's row was rolled back with its token: a key for it has no user to belong to.
             #expect(try await store.putKey(Self.key("openai"), userID: second.userID, at: 1) == .userMissing)
-            #expect(try await store.tokenDigestCounts(currentKeyID: "key-id-1") == TokenDigestCounts(total: 1, current: 1))
+            #expect(
+                try await store.tokenDigestCounts(currentKeyID: "key-id-1") == TokenDigestCounts(total: 1, current: 1)
+            )
         }
     }
 
@@ -129,8 +131,12 @@ import Testing
             #expect(try await store.replaceTokenDigest("old", with: "newer", keyID: "key-id-2") == false)
             #expect(try await store.account(tokenDigest: "old") == nil)
             #expect(try await store.account(tokenDigest: "new") != nil)
-            #expect(try await store.tokenDigestCounts(currentKeyID: "key-id-2") == TokenDigestCounts(total: 1, current: 1))
-            #expect(try await store.tokenDigestCounts(currentKeyID: "key-id-1") == TokenDigestCounts(total: 1, current: 0))
+            #expect(
+                try await store.tokenDigestCounts(currentKeyID: "key-id-2") == TokenDigestCounts(total: 1, current: 1)
+            )
+            #expect(
+                try await store.tokenDigestCounts(currentKeyID: "key-id-1") == TokenDigestCounts(total: 1, current: 0)
+            )
         }
     }
 
@@ -152,7 +158,11 @@ import Testing
             #expect(Set((first + rest).map(\.userID)) == Set(users))
             // Compare-and-set: a row changed since it was read is left alone.
             let target = first[0]
-            _ = try await store.putKey(Self.key("openai", bytes: Array("user wrote".utf8)), userID: target.userID, at: 2)
+            _ = try await store.putKey(
+                Self.key("openai", bytes: Array("user wrote".utf8)),
+                userID: target.userID,
+                at: 2
+            )
             #expect(try await store.replaceKey(target, with: Self.key("openai", version: "new"), at: 3) == false)
             #expect(try await store.replaceKey(first[1], with: Self.key("openai", version: "new"), at: 3))
             let remaining = try await store.keys(notUnder: "new", after: nil, limit: 10)

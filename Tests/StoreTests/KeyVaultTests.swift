@@ -104,7 +104,11 @@ import Testing
     }
 
     @Test func testDigestIsHexHMACUnderTheCurrentKey() throws {
-        let digester = try TokenDigester(tokenHMACSecret: nil, encryptionSecret: Self.encryption, previousEncryptionSecret: nil)
+        let digester = try TokenDigester(
+            tokenHMACSecret: nil,
+            encryptionSecret: Self.encryption,
+            previousEncryptionSecret: nil
+        )
         let digest = try digester.current.digest("br_abc".utf8)
         #expect(digest.wholeMatch(of: /[0-9a-f]{64}/) != nil)
         let expected = HexBytes.lowercase(
@@ -120,13 +124,21 @@ import Testing
             encryptionSecret: Self.encryption,
             previousEncryptionSecret: Self.previous
         )
-        let plain = try TokenDigester(tokenHMACSecret: nil, encryptionSecret: Self.encryption, previousEncryptionSecret: nil)
+        let plain = try TokenDigester(
+            tokenHMACSecret: nil,
+            encryptionSecret: Self.encryption,
+            previousEncryptionSecret: nil
+        )
         let rotating = try TokenDigester(
             tokenHMACSecret: nil,
             encryptionSecret: Self.encryption,
             previousEncryptionSecret: Self.previous
         )
-        let previousOnly = try TokenDigester(tokenHMACSecret: nil, encryptionSecret: Self.previous, previousEncryptionSecret: nil)
+        let previousOnly = try TokenDigester(
+            tokenHMACSecret: nil,
+            encryptionSecret: Self.previous,
+            previousEncryptionSecret: nil
+        )
         // A dedicated HMAC secret falls back to ENCRYPTION_SECRET (not to the previous secret).
         #expect(hmacOnly.fallbacks.map(\.id) == [plain.current.id])
         // Without one, a rotation falls back to the previous secret.

@@ -1,6 +1,7 @@
 import EventLoop
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 /// The backends every store test runs against: a fresh SQLite file, and a fresh PostgreSQL database on the server
@@ -40,41 +41,6 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
         case .postgres:
             let conninfo = try TestDatabase.create()
             return try PostgresStore(conninfo: conninfo, timeout: timeout, logger: Logger(threshold: .silent))
-        }
-    }
-}
-
-/// Fresh PostgreSQL databases on the shared test server, made with `psql` (part of the `postgresql` package).
-enum TestDatabase {
-    struct Unavailable: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// The server's URL; `scripts/test` always sets it.
-    static var serverURL: String? { ProcessInfo.processInfo.environment["TEST_DATABASE_URL"] }
-
-    /// Creates a database with a unique name and returns its URL.
-    static func create() throws -> String {
-        guard let server = serverURL else { throw Unavailable(description: "TEST_DATABASE_URL is not set (run scripts/test)") }
-        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try psql(server, "CREATE DATABASE \(name)")
-        guard let slash = server.lastIndex(of: "/") else { throw Unavailable(description: "TEST_DATABASE_URL has no database") }
-        return String(server[...slash]) + name
-    }
-
-    /// Runs one statement with `psql`; throws with its error output on failure.
-    static func psql(_ url: String, _ statement: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = [url, "-v", "ON_ERROR_STOP=1", "-q", "-c", statement]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw Unavailable(description: "psql failed: \(text)")
         }
     }
 }

@@ -6,6 +6,8 @@ import Synchronization
 package final class RelayProcess: @unchecked Sendable {
     // Sendable: `process` is only started and signalled; output lines are kept behind a Mutex.
     package let port: Int
+    /// The relay's `DATA_DIR`: its own directory, holding the default SQLite database `relay.db` (CONTRACT.md §10.1).
+    package let dataDirectory: String
     private let process: Process
     private let output: OutputCollector
     private let exited = DispatchSemaphore(value: 0)
@@ -38,10 +40,18 @@ package final class RelayProcess: @unchecked Sendable {
     }
 
     /// Starts the relay and waits (up to `timeout` s) until it is listening and `/readyz` answers 200.
-    package init(environment: [String: String] = [:], arguments: [String] = [], timeout: Double = 10) throws {
+    /// `listening` gets the port as soon as the relay listens, before start-up work is done. An empty value in
+    /// `environment` removes that variable from the base environment (empty counts as unset, CONTRACT.md §10.1).
+    package init(
+        environment: [String: String] = [:],
+        arguments: [String] = [],
+        timeout: Double = 10,
+        listening: (@Sendable (Int) -> Void)? = nil
+    ) throws {
         let dataDirectory = NSTemporaryDirectory() + "byok-relay-test-\(UUID().uuidString)"
+        self.dataDirectory = dataDirectory
         var fullEnvironment = Self.baseEnvironment(dataDirectory: dataDirectory)
-        for (name, value) in environment { fullEnvironment[name] = value }
+        for (name, value) in environment { fullEnvironment[name] = value.isEmpty ? nil : value }
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binaryPath)
         process.arguments = arguments
@@ -65,6 +75,7 @@ package final class RelayProcess: @unchecked Sendable {
             throw RelayProcessError.didNotStart(output.text(.standardError))
         }
         self.port = port
+        listening?(port)
         // The relay logs `ready` once start-up work is done and /readyz answers 200 (CONTRACT.md E6).
         guard output.waitForLine(containing: "\"msg\":\"ready\"", timeout: timeout) != nil else {
             throw RelayProcessError.didNotStart(output.text(.standardError))
@@ -93,6 +104,9 @@ package final class RelayProcess: @unchecked Sendable {
 
     /// Everything written to standard output so far.
     package var standardOutput: String { output.text(.standardOutput) }
+
+    /// Everything written to standard error so far.
+    package var standardError: String { output.text(.standardError) }
 
     /// Runs the binary to completion with `arguments` and `environment` (not merged with the base environment).
     /// Output goes to temporary files, not pipes: a pipe's write end can leak into a relay another test spawns at

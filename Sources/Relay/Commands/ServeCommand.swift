@@ -123,7 +123,9 @@ enum ServeCommand {
         case .success(let made): (vault, digester) = made
         }
         do throws(CryptoError) {
-            gate = try configuration.appSecret.map { (secret) throws(CryptoError) in try RegistrationGate(appSecret: secret) }
+            gate = try configuration.appSecret.map { (secret) throws(CryptoError) in
+                try RegistrationGate(appSecret: secret)
+            }
         } catch {
             return .failure(SetupRefusal("Cannot initialise the cryptographic library (\(error))."))
         }

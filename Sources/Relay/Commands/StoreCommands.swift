@@ -26,7 +26,8 @@ enum StoreCommands {
         }
         return withStore(configuration) { store, vault, _ throws(CommandFailure) in
             try await requireCurrentSchema(store)
-            try await attempt { () throws(StoreError) in try await DatabaseSetup.checkSecret(store: store, vault: vault) }
+            try await attempt { () throws(StoreError) in try await DatabaseSetup.checkSecret(store: store, vault: vault)
+            }
             var position: KeyPosition?
             var rotated = 0
             var skipped = 0
@@ -44,7 +45,9 @@ enum StoreCommands {
                     }
                     // A user's own write meanwhile is already under the new key: then this one changes nothing.
                     let now = WallClock.nowMilliseconds()
-                    _ = try await attempt { () throws(StoreError) in try await store.replaceKey(owned, with: resealed, at: now) }
+                    _ = try await attempt { () throws(StoreError) in
+                        try await store.replaceKey(owned, with: resealed, at: now)
+                    }
                     rotated += 1
                 }
                 print("rotate-secret: re-encrypted \(rotated) keys so far")
@@ -52,10 +55,14 @@ enum StoreCommands {
             if let check = try await attempt({ () throws(StoreError) in try await store.secretCheck() }),
                 check.keyVersion != vault.currentVersion
             {
-                guard let fresh = try? vault.makeSecretCheck() else { throw CommandFailure("Cannot seal the secret check.") }
+                guard let fresh = try? vault.makeSecretCheck() else {
+                    throw CommandFailure("Cannot seal the secret check.")
+                }
                 try await attempt { () throws(StoreError) in try await store.replaceSecretCheck(fresh) }
             }
-            print("rotate-secret: done; \(rotated) keys re-encrypted, \(skipped) could not be decrypted and were left as they are.")
+            print(
+                "rotate-secret: done; \(rotated) keys re-encrypted, \(skipped) could not be decrypted and were left as they are."
+            )
         }
     }
 
@@ -66,7 +73,8 @@ enum StoreCommands {
             let counts = try await attempt { () throws(StoreError) in
                 try await store.tokenDigestCounts(currentKeyID: digester.current.id)
             }
-            let percent = counts.total == 0 ? 100 : (Double(counts.current) * 1000 / Double(counts.total)).rounded() / 10
+            let percent =
+                counts.total == 0 ? 100 : (Double(counts.current) * 1000 / Double(counts.total)).rounded() / 10
             let percentText = percent == percent.rounded() ? String(Int(percent)) : String(percent)
             print(
                 #"{"total":\#(counts.total),"current":\#(counts.current),"legacy":\#(counts.total - counts.current),"percent":\#(percentText)}"#

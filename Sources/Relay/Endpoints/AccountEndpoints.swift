@@ -82,7 +82,8 @@ extension RelayApplication {
         case .success(let key):
             switch await accounts.storeKey(key, provider: provider, account: account) {
             case .failure(let error): respond(request, error: error)
-            case .success: respond(request, status: 200, json: .object([("ok", .bool(true)), ("provider", .string(provider))]))
+            case .success:
+                respond(request, status: 200, json: .object([("ok", .bool(true)), ("provider", .string(provider))]))
             }
         }
     }

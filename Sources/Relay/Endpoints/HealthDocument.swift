@@ -32,7 +32,9 @@ struct HealthDocument: Sendable {
             )
             prefix.append(contentsOf: #","uptime":"#.utf8)
             let database: JSONValue =
-                databaseOK ? .object([("ok", .bool(true))]) : .object([("ok", .bool(false)), ("error", .string("Database unreachable"))])
+                databaseOK
+                ? .object([("ok", .bool(true))])
+                : .object([("ok", .bool(false)), ("error", .string("Database unreachable"))])
             var trailing: [(String, JSONValue)] = [
                 ("providers", .array(HealthEndpoints.providerNames.map(JSONValue.string))),
                 ("checks", .object([("db", database), ("config", .object(configCheck))])),
@@ -41,7 +43,9 @@ struct HealthDocument: Sendable {
                 trailing.append(
                     (
                         "warnings",
-                        .array([.string("TOKEN_HMAC_SECRET not set — falling back to ENCRYPTION_SECRET for token hashing")])
+                        .array([
+                            .string("TOKEN_HMAC_SECRET not set — falling back to ENCRYPTION_SECRET for token hashing")
+                        ])
                     )
                 )
             }

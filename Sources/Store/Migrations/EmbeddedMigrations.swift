@@ -86,7 +86,7 @@ extension Migration {
                 CREATE TRIGGER provider_keys_notify AFTER INSERT OR UPDATE OR DELETE ON provider_keys
                     FOR EACH ROW EXECUTE FUNCTION byok_relay_notify_user_change();
                 """#
-        ),
+        )
     ]
 
     /// The migrations in `migrations/sqlite/`, in order.
@@ -150,6 +150,6 @@ extension Migration {
                 CREATE INDEX request_records_app_id_created_at ON request_records (app_id, created_at);
                 CREATE INDEX request_records_created_at ON request_records (created_at);
                 """#
-        ),
+        )
     ]
 }

@@ -49,7 +49,14 @@ package struct NewAccount: Equatable, Sendable {
     package var expiresAt: Int64?
 
     /// Groups the fields of a registration.
-    package init(userID: String, appID: String, tokenDigest: String, tokenKeyID: String, createdAt: Int64, expiresAt: Int64?) {
+    package init(
+        userID: String,
+        appID: String,
+        tokenDigest: String,
+        tokenKeyID: String,
+        createdAt: Int64,
+        expiresAt: Int64?
+    ) {
         self.userID = userID
         self.appID = appID
         self.tokenDigest = tokenDigest

@@ -25,7 +25,9 @@ package final class PostgresStore: AccountStore {
 
     /// A store for `conninfo` (a URL or key=value string); nothing connects until a loop needs it.
     package init(conninfo: String, timeout: Duration, logger: Logger) throws(StoreError) {
-        let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int(
+            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        )
         do throws(PostgresError) {
             configuration = try PostgresConfiguration(conninfo: conninfo, timeoutMilliseconds: milliseconds)
         } catch {
@@ -179,7 +181,10 @@ package final class PostgresStore: AccountStore {
     ) async throws(StoreError) -> [OwnedKey] {
         let rows = try await run(
             Statements.keysNotUnder,
-            [.text(version), position.map { .text($0.userID) }, position.map { .text($0.provider) }, .integer(Int64(limit))]
+            [
+                .text(version), position.map { .text($0.userID) }, position.map { .text($0.provider) },
+                .integer(Int64(limit)),
+            ]
         )
         return (0..<rows.count).map { row in
             OwnedKey(
@@ -286,7 +291,8 @@ package final class PostgresStore: AccountStore {
         return try await mapErrors { () throws(PostgresError) in try await connection.query(statement, parameters) }
     }
 
-    private func mapErrors<Result>(_ body: () async throws(PostgresError) -> Result) async throws(StoreError) -> Result {
+    private func mapErrors<Result>(_ body: () async throws(PostgresError) -> Result) async throws(StoreError) -> Result
+    {
         do throws(PostgresError) {
             return try await body()
         } catch {

@@ -8,6 +8,8 @@ import Glibc
 final class SQLiteConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: SQLiteStatement] = [:]
+    /// Statements handed out since the last `finishJob()`.
+    private var used: [SQLiteStatement] = []
 
     /// Opens (creating it with mode 0600 when missing) the database at `path`, in WAL mode with foreign keys on and a
     /// busy timeout, so that other processes (`migrate`, `rotate-secret`) can share the file.
@@ -61,6 +63,7 @@ final class SQLiteConnection: @unchecked Sendable {
     func statement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
         if let cached = statements[sql] {
             cached.reset()
+            used.append(cached)
             return cached
         }
         guard let handle else { throw .closed }
@@ -69,7 +72,16 @@ final class SQLiteConnection: @unchecked Sendable {
         guard status == SQLITE_OK, let prepared else { throw SQLiteError(code: status) }
         let statement = SQLiteStatement(prepared)
         statements[sql] = statement
+        used.append(statement)
         return statement
+    }
+
+    /// Resets every statement the job used. A statement stepped to a row but not to its end keeps a read
+    /// transaction open, and in WAL mode a later write on this connection would then fail at once with
+    /// SQLITE_BUSY_SNAPSHOT instead of waiting for the lock.
+    func finishJob() {
+        for statement in used { statement.reset() }
+        used.removeAll(keepingCapacity: true)
     }
 
     /// Runs `body` in a write transaction taken at once (`BEGIN IMMEDIATE`), so two writers never deadlock on the
@@ -127,7 +139,13 @@ final class SQLiteStatement {
             case .blob(let bytes):
                 status = bytes.withUnsafeBytes { buffer in
                     // A zero-length blob needs a non-null pointer, or SQLite stores NULL.
-                    sqlite3_bind_blob(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count), Self.transient)
+                    sqlite3_bind_blob(
+                        handle,
+                        index,
+                        buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                        Int32(buffer.count),
+                        Self.transient
+                    )
                 }
             }
             guard status == SQLITE_OK else { throw SQLiteError(code: status) }

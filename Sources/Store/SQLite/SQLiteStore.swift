@@ -15,7 +15,9 @@ package final class SQLiteStore: AccountStore {
     /// Opens `path` with `connectionCount` connections, creating the file (mode 0600) and its directory (0700) when
     /// missing. Blocks: call at start-up, not on a loop. Fails with `.cannotOpen` and SQLite's reason.
     package init(path: String, connectionCount: Int = 2, timeout: Duration) throws(StoreError) {
-        let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int(
+            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        )
         timeoutMilliseconds = milliseconds
         var connections: [SQLiteConnection] = []
         do throws(SQLiteError) {
@@ -52,7 +54,11 @@ package final class SQLiteStore: AccountStore {
                     let record = try connection.statement(
                         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"
                     )
-                    try record.bind(.integer(Int64(migration.version)), .text(migration.name), .integer(WallClock.nowMilliseconds()))
+                    try record.bind(
+                        .integer(Int64(migration.version)),
+                        .text(migration.name),
+                        .integer(WallClock.nowMilliseconds())
+                    )
                     try record.run()
                     applied.append(migration.version)
                 }
@@ -187,7 +193,9 @@ package final class SQLiteStore: AccountStore {
     package func putKey(_ key: StoredKey, userID: String, at time: Int64) async throws(StoreError) -> KeyWrite {
         try await run { connection throws(SQLiteError) in
             try connection.transaction { () throws(SQLiteError) -> KeyWrite in
-                let existing = try connection.statement("SELECT 1 FROM provider_keys WHERE user_id = ? AND provider = ?")
+                let existing = try connection.statement(
+                    "SELECT 1 FROM provider_keys WHERE user_id = ? AND provider = ?"
+                )
                 try existing.bind(.text(userID), .text(key.provider))
                 let existed = try existing.step()
                 existing.reset()
@@ -210,7 +218,7 @@ package final class SQLiteStore: AccountStore {
                 )
                 do throws(SQLiteError) {
                     try upsert.run()
-                } catch where error.isConstraint {
+                } catch  where error.isConstraint {
                     return .userMissing
                 }
                 return existed ? .replaced : .inserted
@@ -297,7 +305,11 @@ package final class SQLiteStore: AccountStore {
                 let insert = try connection.statement(
                     "INSERT INTO secret_check (id, ciphertext, nonce, key_version) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
                 )
-                try insert.bind(.blob(check.sealed.ciphertextAndTag), .blob(check.sealed.nonce), .text(check.keyVersion))
+                try insert.bind(
+                    .blob(check.sealed.ciphertextAndTag),
+                    .blob(check.sealed.nonce),
+                    .text(check.keyVersion)
+                )
                 try insert.run()
                 return try Self.readSecretCheck(connection) ?? check
             }
@@ -374,6 +386,7 @@ package final class SQLiteStore: AccountStore {
                 } catch {
                     result = .failure(Self.storeError(error))
                 }
+                connection.finishJob()
                 idle.withLock { $0.append(connection) }
                 continuation.resume(returning: result)
             }

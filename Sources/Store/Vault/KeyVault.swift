@@ -31,7 +31,8 @@ package final class KeyVault: Sendable {
     /// Derives K from `secret` and, during a rotation, K_previous from `previousSecret`; both with `salt`.
     package init(secret: String, previousSecret: String?, salt: String) throws(CryptoError) {
         current = try VersionedKey(secret: secret, salt: salt)
-        previous = try previousSecret.map { (secret) throws(CryptoError) in try VersionedKey(secret: secret, salt: salt) }
+        previous = try previousSecret.map { (secret) throws(CryptoError) in try VersionedKey(secret: secret, salt: salt)
+        }
     }
 
     /// The version new ciphertexts are written under.
@@ -41,7 +42,9 @@ package final class KeyVault: Sendable {
     package var previousVersion: String? { previous?.version }
 
     /// Encrypts `plaintext` for `provider` of `userID` under K with a fresh nonce.
-    package func seal(_ plaintext: borrowing SecretBytes, userID: String, provider: String) throws(VaultError) -> StoredKey {
+    package func seal(_ plaintext: borrowing SecretBytes, userID: String, provider: String) throws(VaultError)
+        -> StoredKey
+    {
         do {
             let box = try current.cipher.seal(plaintext, additionalData: Self.keyAdditionalData(userID, provider))
             return StoredKey(provider: provider, sealed: box, keyVersion: current.version)

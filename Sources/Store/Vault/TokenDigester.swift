@@ -11,7 +11,9 @@ package final class TokenDigester: Sendable {
 
         init(secret: String) throws(CryptoError) {
             key = SecretBytes(copying: secret.utf8)
-            id = HexBytes.lowercase(try HMACSHA256.authenticationCode(for: "byok-relay/token-key-id".utf8, key: key).prefix(8))
+            id = HexBytes.lowercase(
+                try HMACSHA256.authenticationCode(for: "byok-relay/token-key-id".utf8, key: key).prefix(8)
+            )
         }
 
         /// HMAC-SHA-256(key, token) in lower-case hex.
@@ -37,7 +39,9 @@ package final class TokenDigester: Sendable {
             fallbacks = tokenHMACSecret == encryptionSecret ? [] : [try DigestKey(secret: encryptionSecret)]
         } else {
             current = try DigestKey(secret: encryptionSecret)
-            fallbacks = try previousEncryptionSecret.map { (secret) throws(CryptoError) in [try DigestKey(secret: secret)] } ?? []
+            fallbacks =
+                try previousEncryptionSecret.map { (secret) throws(CryptoError) in [try DigestKey(secret: secret)] }
+                ?? []
         }
     }
 

@@ -1,0 +1,180 @@
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+/// The relay on PostgreSQL (CONTRACT.md E1, §8.5): replicas sharing one database, an outage and its recovery, and
+/// what a dump of the database holds. Bounds are the contract's plus a stated slack for this 2-core machine.
+@Suite struct RelayPostgresTests {
+    /// Scheduling slack on a loaded 2-core machine (DESIGN.md §9).
+    static let slack = 250
+
+    @Test func testReplicasSeeEachOthersChangesWithinOneSecond() throws {
+        let database = try TestDatabase.create()
+        let first = try RelayProcess(environment: ["DATABASE_URL": database])
+        let second = try RelayProcess(environment: ["DATABASE_URL": database])
+        let token = try #require(try RelayRequests.register(port: first.port).token)
+        // Issued on one replica, valid on the other at once (§8.5), and now cached there.
+        #expect(try RelayRequests.providers(port: second.port, token: token) == [])
+
+        #expect(
+            try RelayRequests.storeKey(port: first.port, token: token, provider: "openai", key: "sk-0123456789abc")
+                .status == 200
+        )
+        let stored = try Eventually.within(milliseconds: 1000 + Self.slack) {
+            try RelayRequests.providers(port: second.port, token: token) == ["openai"]
+        }
+        #expect(stored != nil, "a stored key must reach the other replica's cache within 1 s")
+
+        #expect(
+            try RelayRequests.send(port: first.port, "DELETE", "/keys/openai", headers: [("x-relay-token", token)])
+                .status == 200
+        )
+        let deleted = try Eventually.within(milliseconds: 1000 + Self.slack) {
+            try RelayRequests.providers(port: second.port, token: token) == []
+        }
+        #expect(deleted != nil, "a deleted key must be gone on the other replica within 1 s")
+
+        #expect(
+            try RelayRequests.send(port: first.port, "POST", "/tokens/revoke", headers: [("x-relay-token", token)])
+                .status == 200
+        )
+        let revoked = try Eventually.within(milliseconds: 1000 + Self.slack) {
+            try RelayRequests.send(port: second.port, "GET", "/keys", headers: [("x-relay-token", token)]).status == 401
+        }
+        #expect(revoked != nil, "a revoked token must be refused by the other replica within 1 s")
+
+        let erased = try #require(try RelayRequests.register(port: second.port).token)
+        #expect(try RelayRequests.providers(port: first.port, token: erased) == [])
+        #expect(
+            try RelayRequests.send(port: second.port, "DELETE", "/users", headers: [("x-relay-token", erased)]).status
+                == 200
+        )
+        let gone = try Eventually.within(milliseconds: 1000 + Self.slack) {
+            try RelayRequests.send(port: first.port, "GET", "/keys", headers: [("x-relay-token", erased)]).status == 401
+        }
+        #expect(gone != nil, "a deleted user must be refused by the other replica within 1 s")
+    }
+
+    @Test func testOutageAnswers503WithinTheDeadlineServesCachedTokensAndRecovers() throws {
+        let server = try PostgresServer()
+        let timeout = 500
+        let relay = try RelayProcess(environment: ["DATABASE_URL": server.url, "DB_TIMEOUT_MS": "\(timeout)"])
+        let cached = try #require(try RelayRequests.register(port: relay.port).token)
+        #expect(
+            try RelayRequests.storeKey(port: relay.port, token: cached, provider: "groq", key: "gsk_0123456789abc")
+                .status == 200
+        )
+        #expect(try RelayRequests.providers(port: relay.port, token: cached) == ["groq"])
+        let uncached = try #require(try RelayRequests.register(port: relay.port).token)
+
+        try server.stopImmediately()
+        for _ in 0..<3 {
+            let (registration, elapsed) = try Eventually.timed { try RelayRequests.register(port: relay.port).response }
+            #expect(registration.status == 503)
+            #expect(registration.bodyText == #"{"error":"Database unavailable. Please retry."}"#)
+            #expect(registration.header("retry-after") == "2")
+            #expect(elapsed <= timeout + Self.slack, "503 must come within DB_TIMEOUT_MS (took \(elapsed) ms)")
+            let (lookup, lookupElapsed) = try Eventually.timed {
+                try RelayRequests.send(port: relay.port, "GET", "/keys", headers: [("x-relay-token", uncached)])
+            }
+            #expect(lookup.status == 503 && lookupElapsed <= timeout + Self.slack)
+        }
+        // A token this replica has cached keeps working during the outage (E1).
+        #expect(try RelayRequests.providers(port: relay.port, token: cached) == ["groq"])
+        // Readiness stays 200 and reports the database (E6); /health turns 503 (§9.1).
+        let reported = try Eventually.within(milliseconds: 2000 + 1000 + Self.slack) {
+            let readiness = try RelayRequests.send(port: relay.port, "GET", "/readyz")
+            return readiness.status == 200 && readiness.bodyText.contains(#""db":{"ok":false,"backend":"postgres"}"#)
+        }
+        #expect(reported != nil)
+        let health = try RelayRequests.send(port: relay.port, "GET", "/health")
+        #expect(health.status == 503 && health.bodyText.contains(#""db":{"ok":false,"error":"Database unreachable"}"#))
+
+        try server.start()
+        let recovered = try Eventually.within(milliseconds: 10_000, every: 0.1) {
+            try RelayRequests.register(port: relay.port).token != nil
+        }
+        #expect(recovered != nil, "the relay must reconnect by itself")
+        #expect(try RelayRequests.providers(port: relay.port, token: uncached) == [])
+        let healthy = try Eventually.within(milliseconds: 2000 + Self.slack) {
+            try RelayRequests.send(port: relay.port, "GET", "/health").status == 200
+        }
+        #expect(healthy != nil)
+    }
+
+    @Test func testRelayStartsWhileTheDatabaseIsDownAndBecomesReadyWhenItComesUp() throws {
+        let server = try PostgresServer()
+        try server.stopImmediately()
+        let started = StartInBackground(environment: ["DATABASE_URL": server.url, "DB_TIMEOUT_MS": "300"])
+        let port = try #require(started.waitForListening())
+        // Listening but starting: /readyz 503, other routes 503 `Relay is starting` (E6).
+        let readiness = try RelayRequests.send(port: port, "GET", "/readyz")
+        #expect(readiness.status == 503 && readiness.bodyText.contains(#""starting":true"#))
+        #expect(try RelayRequests.register(port: port).response.status == 503)
+        try server.start()
+        let relay = try #require(started.waitForReady())
+        #expect(try RelayRequests.register(port: relay.port).token != nil)
+    }
+
+    @Test func testDatabaseDumpHoldsNoKeyAndNoToken() throws {
+        let database = try TestDatabase.create()
+        let relay = try RelayProcess(environment: ["DATABASE_URL": database])
+        let token = try #require(try RelayRequests.register(port: relay.port).token)
+        let key = "sk-PLAINTEXT-CANARY-\(UUID().uuidString)"
+        #expect(try RelayRequests.storeKey(port: relay.port, token: token, provider: "openai", key: key).status == 200)
+        let dump = try TestDatabase.dump(database)
+        #expect(dump.contains("provider_keys"))
+        #expect(!dump.contains(key) && !dump.contains("PLAINTEXT-CANARY"))
+        #expect(!dump.contains(token) && !dump.contains(String(token.dropFirst(3))))
+        #expect(!relay.standardOutput.contains(key) && !relay.standardOutput.contains(token))
+    }
+}
+
+/// Starts a relay whose start-up cannot finish yet (database down), so `RelayProcess.init`, which waits for
+/// `ready`, is run on a background thread.
+private final class StartInBackground: @unchecked Sendable {
+    // Sendable: `relay` and `error` are written by the background thread before `done` is signalled, read after.
+    private var relay: RelayProcess?
+    private var error: (any Error)?
+    private let done = DispatchSemaphore(value: 0)
+    private let listeningPort: @Sendable () -> Int?
+
+    init(environment: [String: String]) {
+        let box = PortBox()
+        listeningPort = { box.port }
+        Thread.detachNewThread { [self] in
+            do {
+                relay = try RelayProcess(environment: environment, timeout: 30, listening: { box.port = $0 })
+            } catch {
+                self.error = error
+            }
+            done.signal()
+        }
+    }
+
+    /// The port once the relay logged `listening` (within 10 s).
+    func waitForListening() -> Int? {
+        var port: Int?
+        _ = Eventually.within(milliseconds: 10_000) {
+            port = listeningPort()
+            return port != nil
+        }
+        return port
+    }
+
+    /// The relay once it logged `ready` (within 30 s).
+    func waitForReady() -> RelayProcess? {
+        guard done.wait(timeout: .now() + 30) == .success else { return nil }
+        return relay
+    }
+}
+
+private final class PortBox: Sendable {
+    private let value = Mutex<Int?>(nil)
+
+    var port: Int? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
+    }
+}
