@@ -52,7 +52,8 @@ var targets: [Target] = [
     .testTarget(name: "RelayTests", dependencies: ["Relay", "HTTP", "EventLoop"], swiftSettings: swiftSettings),
     .testTarget(
         name: "IntegrationTests",
-        dependencies: ["TestSupport", "byok-relay"],
+        // Store and Crypto only to check, from outside the relay, what it wrote (ciphertexts decrypt after rotation).
+        dependencies: ["TestSupport", "byok-relay", "Store", "Crypto"],
         swiftSettings: swiftSettings
     ),
 ]
