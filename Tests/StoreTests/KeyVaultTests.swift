@@ -31,23 +31,23 @@ import Testing
 
     @Test func testCiphertextMovedToAnotherUserOrProviderDoesNotOpen() throws {
         let key = try vault.seal(plaintext(), userID: "user-1", provider: "openai")
-        #expect(throws: VaultError.undecryptable) { try vault.open(key, userID: "user-2") }
+        #expect(throws: VaultError.undecryptable) { _ = try vault.open(key, userID: "user-2") }
         var moved = key
         moved.provider = "anthropic"
-        #expect(throws: VaultError.undecryptable) { try vault.open(moved, userID: "user-1") }
+        #expect(throws: VaultError.undecryptable) { _ = try vault.open(moved, userID: "user-1") }
     }
 
     @Test func testTamperedCiphertextNonceOrVersionDoesNotOpen() throws {
         let key = try vault.seal(plaintext(), userID: "u", provider: "openai")
         var flipped = key
         flipped.sealed.ciphertextAndTag[0] ^= 1
-        #expect(throws: VaultError.undecryptable) { try vault.open(flipped, userID: "u") }
+        #expect(throws: VaultError.undecryptable) { _ = try vault.open(flipped, userID: "u") }
         var nonce = key
         nonce.sealed.nonce[11] ^= 0x80
-        #expect(throws: VaultError.undecryptable) { try vault.open(nonce, userID: "u") }
+        #expect(throws: VaultError.undecryptable) { _ = try vault.open(nonce, userID: "u") }
         var version = key
         version.keyVersion = "0000000000000000"
-        #expect(throws: VaultError.undecryptable) { try vault.open(version, userID: "u") }
+        #expect(throws: VaultError.undecryptable) { _ = try vault.open(version, userID: "u") }
     }
 
     @Test func testKeyVersionIsSixteenHexDigitsAndDependsOnSecretAndSalt() throws {
@@ -70,9 +70,9 @@ import Testing
         #expect(try opened(resealed, userID: "u", vault: rotating) == "sk-test-key-123456")
         // The old vault no longer reads the re-encrypted key, and a vault without the previous secret cannot read
         // the old one.
-        #expect(throws: VaultError.undecryptable) { try vault.open(resealed, userID: "u") }
+        #expect(throws: VaultError.undecryptable) { _ = try vault.open(resealed, userID: "u") }
         let newOnly = try KeyVault(secret: Self.otherSecret, previousSecret: nil, salt: "salt")
-        #expect(throws: VaultError.undecryptable) { try newOnly.open(old, userID: "u") }
+        #expect(throws: VaultError.undecryptable) { _ = try newOnly.open(old, userID: "u") }
     }
 
     @Test func testSecretCheckVerifiesOnlyUnderTheSameSecretAndSalt() throws {

@@ -54,6 +54,17 @@ package final class PostgresConnection: @unchecked Sendable {
         self.logger = logger
     }
 
+    /// Parses `conninfo` (URL or `key=value`) with `timeoutMilliseconds` as every statement's deadline.
+    package convenience init(
+        loop: Loop,
+        conninfo: String,
+        timeoutMilliseconds: Int,
+        logger: Logger? = nil
+    ) throws(PostgresError) {
+        let configuration = try PostgresConfiguration(conninfo: conninfo, timeoutMilliseconds: timeoutMilliseconds)
+        self.init(loop: loop, configuration: configuration, logger: logger)
+    }
+
     /// Loop thread only. Frees everything; waiting requests fail.
     package func close() {
         assertOnLoop()

@@ -62,6 +62,9 @@ final class PostgresLink {
         }
         guard let connection else { return nil }
         self.connection = connection
+        // libpq's default notice processor writes NOTICE/WARNING text to stderr, outside our JSON log lines
+        // (CONTRACT.md §9.5); the server's chatter ("drop cascades to ...") is dropped instead.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         if PQstatus(connection) == CONNECTION_BAD {
             PQfinish(connection)
             self.connection = nil
