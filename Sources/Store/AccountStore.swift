@@ -48,6 +48,13 @@ package protocol AccountStore: AnyObject, Sendable {
     /// How many token digests are under `currentKeyID` (CONTRACT.md §10.3 `token-hmac-status`).
     func tokenDigestCounts(currentKeyID: String) async throws(StoreError) -> TokenDigestCounts
 
+    /// The retention purge of CONTRACT.md §8.3, one bounded batch: deletes up to `limit` request records created
+    /// before `recordsBefore` and up to `limit` users whose every token was revoked or expired before `usersBefore`
+    /// (each user with everything of theirs); nil skips that part. Returns how many of each went. On PostgreSQL a
+    /// batch runs on one replica at a time (a transaction-level advisory lock); another replica's batch deletes
+    /// nothing meanwhile.
+    func purge(recordsBefore: Int64?, usersBefore: Int64?, limit: Int) async throws(StoreError) -> PurgeCounts
+
     /// A cheap query proving the database answers (for `/health` and `/readyz`).
     func ping() async throws(StoreError)
 

@@ -1,5 +1,7 @@
 import Crypto
+import EventLoop
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Store
@@ -209,5 +211,74 @@ import Testing
             store.close()
             await #expect(throws: StoreError.unavailable) { try await store.ping() }
         }
+    }
+}
+
+/// The retention purge (CONTRACT.md §8.3) on both backends.
+@Suite struct PurgeTests {
+    /// A user whose one token was revoked at `revokedAt` and expires at `expiresAt` (nil: never).
+    static func user(_ store: any AccountStore, revokedAt: Int64?, expiresAt: Int64?) async throws -> String {
+        var account = AccountStoreTests.newAccount()
+        account.expiresAt = expiresAt
+        try await store.register(account)
+        _ = try await store.putKey(AccountStoreTests.key("openai"), userID: account.userID, at: 1)
+        if let revokedAt { _ = try await store.revokeToken(digest: account.tokenDigest, at: revokedAt) }
+        return account.tokenDigest
+    }
+
+    @Test(arguments: Backend.allCases)
+    func testUsersWithoutAValidTokenSinceTheCutoffAreErased(backend: Backend) async throws {
+        try await backend.withStore { (store) async throws -> Void in
+            let cutoff: Int64 = 1_000_000
+            let expiredLongAgo = try await Self.user(store, revokedAt: nil, expiresAt: cutoff - 1)
+            _ = try await Self.user(store, revokedAt: cutoff - 1, expiresAt: cutoff + 5)  // revoked long ago: erased
+            let expiredRecently = try await Self.user(store, revokedAt: nil, expiresAt: cutoff)
+            _ = try await Self.user(store, revokedAt: cutoff + 1, expiresAt: nil)  // revoked recently: kept
+            let neverExpires = try await Self.user(store, revokedAt: nil, expiresAt: nil)
+            let stillValid = try await Self.user(store, revokedAt: nil, expiresAt: cutoff * 10)
+            let counts = try await store.purge(recordsBefore: nil, usersBefore: cutoff, limit: 100)
+            #expect(counts == PurgeCounts(records: 0, users: 2))
+            let digests = try await store.tokenDigestCounts(currentKeyID: "key-id-1")
+            #expect(digests.total == 4)
+            // Their keys went with them; the others keep theirs.
+            #expect(try await store.keys(notUnder: "none", after: nil, limit: 100).count == 4)
+            for kept in [expiredRecently, neverExpires, stillValid] {
+                #expect(try await store.account(tokenDigest: kept) != nil)
+            }
+            #expect(try await store.account(tokenDigest: expiredLongAgo) == nil)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func testPurgeWorksInBatches(backend: Backend) async throws {
+        try await backend.withStore { (store) async throws -> Void in
+            for _ in 0..<5 { _ = try await Self.user(store, revokedAt: 10, expiresAt: nil) }
+            #expect(try await store.purge(recordsBefore: nil, usersBefore: 100, limit: 3).users == 3)
+            #expect(try await store.purge(recordsBefore: nil, usersBefore: 100, limit: 3).users == 2)
+            #expect(
+                try await store.purge(recordsBefore: 1, usersBefore: 100, limit: 3) == PurgeCounts(records: 0, users: 0)
+            )
+        }
+    }
+
+    @Test func testRequestRecordsPastRetentionAreDeletedOnPostgres() async throws {
+        let database = try TestDatabase.create()
+        let store = try PostgresStore(conninfo: database, timeout: .seconds(2), logger: Logger(threshold: .silent))
+        let task = Task(executorPreference: Backend.workers.loops[0]) {
+            defer { store.close() }
+            _ = try await store.migrate()
+            let account = AccountStoreTests.newAccount()
+            try await store.register(account)
+            try TestDatabase.psql(
+                database,
+                """
+                INSERT INTO request_records (user_id, app_id, provider, status, latency_ms, created_at)
+                SELECT '\(account.userID)', 'a', 'openai', 200, 5, t FROM generate_series(1, 10) AS t
+                """
+            )
+            return try await store.purge(recordsBefore: 8, usersBefore: nil, limit: 100)
+        }
+        #expect(try await task.value == PurgeCounts(records: 7, users: 0))
+        #expect(try TestDatabase.psql(database, "SELECT count(*) FROM request_records") == "3\n")
     }
 }

@@ -100,6 +100,12 @@ enum ServeCommand {
             }
             context.databaseHealth.recordSuccess()
             context.databaseHealth.startProbing(store, on: workers.loops[0])
+            PurgeJob(
+                store: store,
+                recordRetentionDays: configuration.requestLogRetentionDays,
+                userRetentionDays: configuration.expiredUserRetentionDays,
+                logger: logger
+            ).start(on: workers.loops[0])
             context.startupFinished()
             logger.info("ready", [("database", .string(store.backendName))])
         }

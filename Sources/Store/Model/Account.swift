@@ -83,3 +83,17 @@ package struct TokenDigestCounts: Equatable, Sendable {
     /// Tokens whose digest is under the current token key.
     package var current: Int
 }
+
+/// What one purge batch deleted (CONTRACT.md §8.3).
+package struct PurgeCounts: Equatable, Sendable {
+    /// Request records past `REQUEST_LOG_RETENTION_DAYS`.
+    package var records: Int
+    /// Users without a valid token for longer than `EXPIRED_USER_RETENTION_DAYS`.
+    package var users: Int
+
+    /// Groups the counts.
+    package init(records: Int, users: Int) {
+        self.records = records
+        self.users = users
+    }
+}

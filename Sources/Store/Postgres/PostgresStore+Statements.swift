@@ -90,5 +90,32 @@ enum Statements {
         name: "byok_token_digest_counts",
         sql: "SELECT count(*), count(*) FILTER (WHERE hmac_key_id = $1) FROM tokens"
     )
+    /// `pg_try_advisory_xact_lock` is held until the statement's own transaction ends: a replica that does not get it
+    /// deletes nothing, so purge batches run on one replica at a time (CONTRACT.md §8.3).
+    static let purgeRecords = PreparedStatement(
+        name: "byok_purge_records",
+        sql: """
+            WITH turn AS (SELECT pg_try_advisory_xact_lock(\(purgeLockKey)) AS held)
+            DELETE FROM request_records WHERE (SELECT held FROM turn) AND id IN (
+                SELECT id FROM request_records WHERE created_at < $1::bigint LIMIT $2::bigint)
+            """
+    )
+    /// A token stops being valid at the earlier of its revocation and its expiry (`least` skips NULLs); one with
+    /// neither never does. Tokens, keys and records go with the user (ON DELETE CASCADE), and the triggers tell
+    /// every replica to drop the user from its cache.
+    static let purgeUsers = PreparedStatement(
+        name: "byok_purge_users",
+        sql: """
+            WITH turn AS (SELECT pg_try_advisory_xact_lock(\(purgeLockKey)) AS held)
+            DELETE FROM users WHERE (SELECT held FROM turn) AND id IN (
+                SELECT u.id FROM users u WHERE NOT EXISTS (
+                    SELECT 1 FROM tokens t WHERE t.user_id = u.id
+                    AND coalesce(least(t.revoked_at, t.expires_at), $1::bigint) >= $1::bigint)
+                LIMIT $2::bigint)
+            """
+    )
+    /// Names the purge's advisory lock among the database's (the migrations use another).
+    static let purgeLockKey = 0x6279_6f6b_7075_7267  // "byokpurg"
+
     static let ping = PreparedStatement(name: "byok_ping", sql: "SELECT 1")
 }

@@ -240,6 +240,19 @@ package final class PostgresStore: AccountStore {
         return TokenDigestCounts(total: Int(rows.int64(0, 0) ?? 0), current: Int(rows.int64(0, 1) ?? 0))
     }
 
+    package func purge(recordsBefore: Int64?, usersBefore: Int64?, limit: Int) async throws(StoreError) -> PurgeCounts {
+        var counts = PurgeCounts(records: 0, users: 0)
+        if let recordsBefore {
+            counts.records =
+                try await run(Statements.purgeRecords, [.integer(recordsBefore), .integer(Int64(limit))]).affectedRows
+        }
+        if let usersBefore {
+            counts.users =
+                try await run(Statements.purgeUsers, [.integer(usersBefore), .integer(Int64(limit))]).affectedRows
+        }
+        return counts
+    }
+
     package func ping() async throws(StoreError) {
         _ = try await run(Statements.ping, [])
     }

@@ -346,6 +346,42 @@ package final class SQLiteStore: AccountStore {
         }
     }
 
+    package func purge(recordsBefore: Int64?, usersBefore: Int64?, limit: Int) async throws(StoreError) -> PurgeCounts {
+        try await run { connection throws(SQLiteError) in
+            var counts = PurgeCounts(records: 0, users: 0)
+            if let recordsBefore {
+                let statement = try connection.statement(
+                    """
+                    DELETE FROM request_records WHERE id IN (
+                        SELECT id FROM request_records WHERE created_at < ?1 LIMIT ?2)
+                    """
+                )
+                try statement.bind(.integer(recordsBefore), .integer(Int64(limit)))
+                try statement.run()
+                counts.records = connection.changes
+            }
+            if let usersBefore {
+                // A token stops being valid at the earlier of its revocation and its expiry; one with neither never
+                // does. Tokens, keys and records go with the user (ON DELETE CASCADE).
+                let statement = try connection.statement(
+                    """
+                    DELETE FROM users WHERE id IN (
+                        SELECT u.id FROM users u WHERE NOT EXISTS (
+                            SELECT 1 FROM tokens t WHERE t.user_id = u.id AND coalesce(
+                                CASE WHEN t.revoked_at IS NULL THEN t.expires_at
+                                     WHEN t.expires_at IS NULL THEN t.revoked_at
+                                     ELSE min(t.revoked_at, t.expires_at) END, ?1) >= ?1)
+                        LIMIT ?2)
+                    """
+                )
+                try statement.bind(.integer(usersBefore), .integer(Int64(limit)))
+                try statement.run()
+                counts.users = connection.changes
+            }
+            return counts
+        }
+    }
+
     package func ping() async throws(StoreError) {
         try await run { connection throws(SQLiteError) in
             let statement = try connection.statement("SELECT 1")
