@@ -117,6 +117,23 @@ import Testing
         #expect(try RelayRequests.register(port: relay.port).token != nil)
     }
 
+    @Test func testReplicasStartingTogetherMigrateOnce() throws {
+        let database = try TestDatabase.create()
+        let relays = Mutex<[Result<RelayProcess, any Error>]>([])
+        DispatchQueue.concurrentPerform(iterations: 3) { _ in
+            let started = Result { try RelayProcess(environment: ["DATABASE_URL": database]) }
+            relays.withLock { $0.append(started) }
+        }
+        let started = try relays.withLock { try $0.map { try $0.get() } }
+        #expect(started.count == 3)
+        // The advisory lock made the others wait and then find the schema current: one row per migration.
+        #expect(try TestDatabase.psql(database, "SELECT string_agg(version::text, ',') FROM schema_migrations") == "1\n")
+        let applied = started.filter { $0.standardOutput.contains(#""msg":"migrations applied""#) }
+        #expect(applied.count == 1)
+        let token = try #require(try RelayRequests.register(port: started[0].port).token)
+        #expect(try RelayRequests.providers(port: started[2].port, token: token) == [])
+    }
+
     @Test func testDatabaseDumpHoldsNoKeyAndNoToken() throws {
         let database = try TestDatabase.create()
         let relay = try RelayProcess(environment: ["DATABASE_URL": database])

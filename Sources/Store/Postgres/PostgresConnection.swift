@@ -40,6 +40,8 @@ package final class PostgresConnection: @unchecked Sendable {
     private var reconnectTimer: LoopTimer?
     private var connectionWaiters: [Int: ConnectionWaiter] = [:]
     private var nextWaiterID = 0
+    /// Whether a connect failure was logged at `warn` since the last successful connect.
+    private var hasWarnedSinceConnected = false
 
     /// Called after each successful connect, before waiting requests are answered (`PostgresListener` re-listens).
     var connectedHandler: (() -> Void)?
@@ -231,9 +233,18 @@ package final class PostgresConnection: @unchecked Sendable {
         case .connected:
             guard let link, link.enterPipelineMode() else { return carryOut(machine.connectFailed()) }
             preparedStatements = [:]
+            hasWarnedSinceConnected = false
             carryOut(machine.connectSucceeded())
         case .connectFailed:
-            logger?.debug("database connect attempt failed", [("error", .string(link?.errorMessage ?? ""))])
+            // The first failure of an outage is a warning an operator sees (a wrong password, a refused
+            // connection); the retries after it are debug lines. libpq's text names the server, never the password.
+            let fields: [(String, JSONValue)] = [("error", .string(link?.errorMessage ?? ""))]
+            if hasWarnedSinceConnected {
+                logger?.debug("database connect attempt failed", fields)
+            } else {
+                hasWarnedSinceConnected = true
+                logger?.warn("database connect attempt failed", fields)
+            }
             carryOut(machine.connectFailed())
         case .readable:
             guard let link, link.consumeInput() else { return linkBroke() }
