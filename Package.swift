@@ -49,7 +49,11 @@ var targets: [Target] = [
     ),
     .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
     .testTarget(name: "HTTPTests", dependencies: ["HTTP", "EventLoop", "TestSupport"], swiftSettings: swiftSettings),
-    .testTarget(name: "RelayTests", dependencies: ["Relay", "HTTP", "EventLoop"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "RelayTests",
+        dependencies: ["Relay", "HTTP", "EventLoop", "Store", "Crypto"],
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "IntegrationTests",
         // Store and Crypto only to check, from outside the relay, what it wrote (ciphertexts decrypt after rotation).

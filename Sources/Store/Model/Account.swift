@@ -82,6 +82,12 @@ package struct TokenDigestCounts: Equatable, Sendable {
     package var total: Int
     /// Tokens whose digest is under the current token key.
     package var current: Int
+
+    /// Groups the counts.
+    package init(total: Int, current: Int) {
+        self.total = total
+        self.current = current
+    }
 }
 
 /// What one purge batch deleted (CONTRACT.md §8.3).
