@@ -31,3 +31,28 @@ ensure_swift() {
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
+
+# Median of the numbers on standard input (mean of the middle two for an even count).
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Resident set size of one process, in KiB (0 when it is gone); `rss_kib PID VmHWM` gives the peak instead.
+rss_kib() { awk -v f="${2:-VmRSS}:" '$1 == f { print $2; found = 1 } END { if (!found) print 0 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# "req/s p50_ms p99_ms errors" from the output of `wrk --latency` (errors: non-2xx/3xx answers plus socket errors).
+wrk_summary() {
+    awk '
+        function ms(v) {
+            if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+            if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+            if (v ~ /m$/) return substr(v, 1, length(v) - 1) * 60000
+            if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+            return v + 0
+        }
+        /^Requests\/sec:/ { rps = $2 }
+        $1 == "50%" { p50 = ms($2) }
+        $1 == "99%" { p99 = ms($2) }
+        /Non-2xx or 3xx responses:/ { errors += $NF }
+        /Socket errors:/ { for (i = 3; i <= NF; i += 2) errors += $(i + 1) }
+        END { printf "%s %.3f %.3f %d\n", rps + 0, p50, p99, errors }
+    ' "$1"
+}

@@ -122,6 +122,32 @@ import Testing
         #expect(harness.events.wait(for: "cancelled /wait-body", timeout: 2))
     }
 
+    @Test(arguments: [
+        "POST /late-read-check HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nabc",  // then the client leaves
+        "POST /late-read-check HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",  // refused: 400
+    ])
+    func testBodyIsNoLongerReadableAfterTheClientLeftOrTheRequestWasRefused(request: String) throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let client = try RawClient(port: harness.port)
+        try client.send(request)
+        if request.contains("Content-Length") {
+            client.close()
+        } else {
+            #expect(try client.readResponse().status == 400)
+        }
+        // Reading now would wait forever: nothing will deliver the body or end it.
+        #expect(harness.events.wait(for: "late body gone", timeout: 2))
+    }
+
+    @Test func testBodyIsReadableWhileTheRequestIsAlive() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let client = try RawClient(port: harness.port)
+        try client.send("POST /late-read-check HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc")
+        #expect(harness.events.wait(for: "late body readable", timeout: 2))
+    }
+
     @Test func testPipelinedRequestsWaitWhileTheirAnswersAreUnread() throws {
         let harness = try ServerHarness()
         defer { harness.stop() }
@@ -302,6 +328,11 @@ final class TestHandler: HTTPHandler {
             }
         case "/wait-body":
             exchange.readBody(chunk: { _ in }) {}
+        case "/late-read-check":
+            // A handler that awaits something first (a database) and only then wants the body.
+            after(milliseconds: 300) {
+                self.events.record(exchange.canReadBody ? "late body readable" : "late body gone")
+            }
         case "/big":
             dispatched.add(1)
             exchange.respond(status: 200, headers: HTTPResponseHeaders(), body: Self.bigBody)

@@ -86,3 +86,40 @@ import Testing
         #expect(Migration.latestVersion == Migration.postgres.map(\.version).max())
     }
 }
+
+@Suite struct AccountCacheByteBudgetTests {
+    @Test func testTheCacheStaysWithinItsByteBudget() {
+        let cache = AccountCache(timeToLive: .seconds(30), capacityBytes: 1 << 20)
+        // 10 keys of 4 KiB each: about 42 KiB per entry, 500 entries would be about 21 MiB.
+        let keys = (0..<10).map { index in
+            StoredKey(
+                provider: "p\(index)",
+                sealed: .init(
+                    nonce: Array(repeating: 0, count: 12),
+                    ciphertextAndTag: Array(repeating: 1, count: 4112)
+                ),
+                keyVersion: "0123456789abcdef"
+            )
+        }
+        for index in 0..<500 {
+            let account = Account(userID: "u\(index)", appID: "a", tokenDigest: "d\(index)", expiresAt: nil, keys: keys)
+            cache.insert(account, generation: cache.generation())
+        }
+        #expect(cache.byteCount <= 1 << 20)
+        #expect(cache.count > 0)
+        cache.invalidate(userID: "u499")
+        cache.removeAll()
+        #expect(cache.byteCount == 0)
+    }
+
+    @Test func testInvalidationReturnsTheBytes() {
+        let cache = AccountCache(timeToLive: .seconds(30))
+        let account = Account(userID: "u", appID: "a", tokenDigest: "d", expiresAt: nil, keys: [])
+        cache.insert(account, generation: cache.generation())
+        cache.insert(account, generation: cache.generation())  // replacing counts once
+        let one = cache.byteCount
+        #expect(one > 0)
+        cache.invalidate(userID: "u")
+        #expect(cache.byteCount == 0)
+    }
+}

@@ -282,3 +282,37 @@ import Testing
         #expect(try TestDatabase.psql(database, "SELECT count(*) FROM request_records") == "3\n")
     }
 }
+
+/// The SQLite backend answers within `DB_TIMEOUT_MS` even when its threads are stuck (CONTRACT.md E1).
+@Suite struct SQLiteDeadlineTests {
+    @Test func testEveryCallAnswersWithinTheDeadlineWhileAnotherProcessHoldsTheWriteLock() async throws {
+        let path = NSTemporaryDirectory() + "byok-relay-deadline-\(UUID().uuidString)/relay.db"
+        let store = try SQLiteStore(path: path, connectionCount: 1, timeout: .milliseconds(300))
+        defer { store.close() }
+        _ = try await store.migrate()
+        // Another process (here: another connection) holds the write lock for the whole test.
+        let holder = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 0)
+        try holder.execute("BEGIN IMMEDIATE")
+        defer { try? holder.execute("ROLLBACK") }
+        // Three writes queue behind each other on the one connection; each must still answer in time.
+        let elapsed = try await withThrowingTaskGroup(of: (StoreError?, Duration).self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    let start = ContinuousClock.now
+                    do {
+                        try await store.register(AccountStoreTests.newAccount())
+                        return (nil, start.duration(to: .now))
+                    } catch let error as StoreError {
+                        return (error, start.duration(to: .now))
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(elapsed.count == 3)
+        for (error, duration) in elapsed {
+            #expect(error == .timeout)
+            #expect(duration < .milliseconds(300 + 250), "answered after \(duration)")
+        }
+    }
+}

@@ -72,7 +72,9 @@ $$;
 
 CREATE TRIGGER users_notify AFTER DELETE ON users
     FOR EACH ROW EXECUTE FUNCTION byok_relay_notify_user_change();
-CREATE TRIGGER tokens_notify AFTER UPDATE OR DELETE ON tokens
+-- Only changes a cached lookup depends on: usage timestamps (last_used_at) are written in hourly batches and must
+-- not empty every replica's cache.
+CREATE TRIGGER tokens_notify AFTER UPDATE OF digest, user_id, expires_at, revoked_at OR DELETE ON tokens
     FOR EACH ROW EXECUTE FUNCTION byok_relay_notify_user_change();
 CREATE TRIGGER provider_keys_notify AFTER INSERT OR UPDATE OR DELETE ON provider_keys
     FOR EACH ROW EXECUTE FUNCTION byok_relay_notify_user_change();

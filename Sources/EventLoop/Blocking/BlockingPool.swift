@@ -41,13 +41,15 @@ package final class BlockingPool: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// Any thread: queues `job`. After `shutDown()` jobs are dropped.
-    package func submit(_ job: @escaping @Sendable () -> Void) {
+    /// Any thread: queues `job`; false (and the job is dropped) after `shutDown()`.
+    @discardableResult
+    package func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
         pthread_mutex_lock(mutex)
         let accepted = !isShutDown
         if accepted { jobs.append(job) }
         pthread_mutex_unlock(mutex)
         if accepted { pthread_cond_signal(condition) }
+        return accepted
     }
 
     /// Lets queued jobs finish, then ends the threads and waits for them. Call once, not from a pool thread.

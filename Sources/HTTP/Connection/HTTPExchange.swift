@@ -75,6 +75,11 @@ package final class HTTPExchange {
         return true
     }
 
+    /// Whether `readBody` can still deliver the body: not after the client left or the response was sent (a refusal
+    /// the connection answered itself, such as a body timeout, is sent through the exchange too). A handler that
+    /// awaited something first must check this, or it would wait forever.
+    package var canReadBody: Bool { !isFinished }
+
     /// Whether the response is complete (or the exchange was cancelled).
     package var isFinished: Bool {
         if case .finished = responseState { return true }

@@ -61,6 +61,8 @@ final class AccountService: Sendable {
             guard let oldDigest = try? fallback.digest(token.utf8),
                 let account = try await store.account(tokenDigest: oldDigest)
             else { continue }
+            // An expired token is refused as it is; only a token still in use is worth moving.
+            guard account.isValid(at: WallClock.nowMilliseconds()) else { return account }
             // Another request may have re-hashed it a moment ago; either way the token now lives under `digest`.
             _ = try await store.replaceTokenDigest(oldDigest, with: digest, keyID: digester.current.id)
             var moved = account

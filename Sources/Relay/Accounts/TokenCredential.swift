@@ -43,7 +43,8 @@ enum TokenCredential: Equatable {
             guard token.utf8.count > scheme.utf8.count,
                 HTTPSyntax.equalsIgnoringASCIICase(token.utf8.prefix(scheme.utf8.count), scheme.utf8)
             else { return nil }
-            token = token.dropFirst(scheme.count)
+            // Sliced by bytes: a combining mark after the space would merge with it into one Character.
+            token = Substring(token.utf8.dropFirst(scheme.utf8.count))
         }
         return token.hasPrefix("br_") ? String(token) : nil
     }

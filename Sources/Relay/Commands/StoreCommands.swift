@@ -45,10 +45,10 @@ enum StoreCommands {
                     }
                     // A user's own write meanwhile is already under the new key: then this one changes nothing.
                     let now = WallClock.nowMilliseconds()
-                    _ = try await attempt { () throws(StoreError) in
+                    let replaced = try await attempt { () throws(StoreError) in
                         try await store.replaceKey(owned, with: resealed, at: now)
                     }
-                    rotated += 1
+                    if replaced { rotated += 1 }
                 }
                 print("rotate-secret: re-encrypted \(rotated) keys so far")
             }

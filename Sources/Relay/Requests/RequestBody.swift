@@ -5,7 +5,10 @@ extension HTTPExchange {
     /// The whole request body, or nil when the client went away first. The HTTP layer has already bounded it by
     /// `REQUEST_BODY_LIMIT_BYTES` (CONTRACT.md §1.1). Loop thread only; sets `onCancel`.
     func collectBody() async -> [UInt8]? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8]?, Never>) in
+        // A request whose client left, or which the connection answered itself (408, drain), while the handler
+        // awaited something else (the token check) has no body to give: its callbacks would never run.
+        guard canReadBody else { return nil }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8]?, Never>) in
             let collector = BodyCollector(continuation)
             onCancel = { collector.finish(nil) }
             readBody(chunk: { collector.append($0) }, ended: { collector.finish(collector.bytes) })

@@ -12,11 +12,13 @@ package final class AccountCache: Sendable {
     private struct Entry {
         var account: Account
         var storedAt: UInt64
+        var bytes: Int
     }
 
     private struct Shard {
         var entries: [String: Entry] = [:]
         var digestsByUser: [String: Set<String>] = [:]
+        var bytes = 0
     }
 
     /// A Mutex cannot live in an array (it is not copyable); each shard is boxed.
@@ -28,13 +30,16 @@ package final class AccountCache: Sendable {
     private let shards: [ShardBox]
     private let timeToLiveNanoseconds: UInt64
     private let capacityPerShard: Int
+    private let bytesPerShard: Int
     private let invalidations = Atomic<UInt64>(0)
 
-    /// A cache holding entries for `timeToLive`; a zero duration disables it. At most `capacity` entries.
-    package init(timeToLive: Duration, capacity: Int = 200_000) {
+    /// A cache holding entries for `timeToLive`; a zero duration disables it. At most `capacity` entries and about
+    /// `capacityBytes` of account data (an entry carries every key ciphertext of its user, up to ~4 KiB each).
+    package init(timeToLive: Duration, capacity: Int = 200_000, capacityBytes: Int = 128 << 20) {
         let (seconds, attoseconds) = timeToLive.components
         timeToLiveNanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
         capacityPerShard = max(1, capacity / Self.shardCount)
+        bytesPerShard = max(1, capacityBytes / Self.shardCount)
         shards = (0..<Self.shardCount).map { _ in ShardBox() }
     }
 
@@ -64,8 +69,14 @@ package final class AccountCache: Sendable {
         shard(for: account.tokenDigest).state.withLock { shard in
             // Checked under the lock: `invalidate` bumps the counter before it takes any shard lock.
             guard invalidations.load(ordering: .acquiring) == generation else { return }
-            if shard.entries.count >= capacityPerShard { evict(from: &shard, now: now) }
-            shard.entries[account.tokenDigest] = Entry(account: account, storedAt: now)
+            let bytes = Self.size(of: account)
+            guard bytes <= bytesPerShard else { return }
+            if let replaced = shard.entries[account.tokenDigest] { shard.bytes -= replaced.bytes }
+            if shard.entries.count >= capacityPerShard || shard.bytes + bytes > bytesPerShard {
+                evict(from: &shard, now: now, making: bytes)
+            }
+            shard.entries[account.tokenDigest] = Entry(account: account, storedAt: now, bytes: bytes)
+            shard.bytes += bytes
             shard.digestsByUser[account.userID, default: []].insert(account.tokenDigest)
         }
     }
@@ -76,7 +87,9 @@ package final class AccountCache: Sendable {
         for shard in shards {
             shard.state.withLock { shard in
                 guard let digests = shard.digestsByUser.removeValue(forKey: userID) else { return }
-                for digest in digests { shard.entries[digest] = nil }
+                for digest in digests {
+                    if let removed = shard.entries.removeValue(forKey: digest) { shard.bytes -= removed.bytes }
+                }
             }
         }
     }
@@ -98,13 +111,33 @@ package final class AccountCache: Sendable {
         return shards[Int(UInt(bitPattern: hasher.finalize()) % UInt(Self.shardCount))]
     }
 
-    /// Removes stale entries; if the shard is still full, empties it (rare: a full cache of fresh entries).
-    private func evict(from shard: inout Shard, now: UInt64) {
+    /// Entries held, in bytes (tests and metrics).
+    package var byteCount: Int {
+        shards.reduce(0) { total, shard in total + shard.state.withLock { $0.bytes } }
+    }
+
+    /// Removes stale entries; if the shard still has no room for `incoming` bytes and one more entry, empties it
+    /// (rare: a full cache of fresh entries; they are refetched on demand).
+    private func evict(from shard: inout Shard, now: UInt64, making incoming: Int) {
         let ttl = timeToLiveNanoseconds
         shard.entries = shard.entries.filter { now &- $0.value.storedAt < ttl }
-        if shard.entries.count >= capacityPerShard { shard.entries = [:] }
+        shard.bytes = shard.entries.values.reduce(0) { $0 + $1.bytes }
+        if shard.entries.count >= capacityPerShard || shard.bytes + incoming > bytesPerShard {
+            shard.entries = [:]
+            shard.bytes = 0
+        }
         var users: [String: Set<String>] = [:]
         for (digest, entry) in shard.entries { users[entry.account.userID, default: []].insert(digest) }
         shard.digestsByUser = users
+    }
+
+    /// An estimate of what an entry costs: its strings and byte arrays plus a fixed overhead per object.
+    private static func size(of account: Account) -> Int {
+        let strings = account.userID.utf8.count + account.appID.utf8.count + 2 * account.tokenDigest.utf8.count
+        let keys = account.keys.reduce(0) { total, key in
+            total + key.provider.utf8.count + key.keyVersion.utf8.count + key.sealed.nonce.count
+                + key.sealed.ciphertextAndTag.count + 128
+        }
+        return 256 + strings + keys
     }
 }

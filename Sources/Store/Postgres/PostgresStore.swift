@@ -16,8 +16,9 @@ package final class PostgresStore: AccountStore {
     private let listener = Mutex<PostgresListener?>(nil)
     private let isClosed = Atomic<Bool>(false)
 
-    /// The longest migration run; migrations may wait for another replica's (`pg_advisory_lock`).
-    private static let migrationTimeoutMilliseconds = 300_000
+    /// The deadline of maintenance statements: migrations (which may wait for another replica's, behind
+    /// `pg_advisory_lock`) and purge batches.
+    private static let maintenanceTimeoutMilliseconds = 300_000
     /// An arbitrary constant naming the relay's migration lock among the database's advisory locks.
     private static let migrationLockKey = 0x6279_6f6b_7265_6c61  // "byokrela"
     /// The channel the triggers of migration 0001 notify, with the user id as payload.
@@ -57,18 +58,8 @@ package final class PostgresStore: AccountStore {
     // MARK: Schema
 
     package func migrate() async throws(StoreError) -> [Int] {
-        let loop = try currentLoop()
-        let migrationConfiguration: PostgresConfiguration
-        do throws(PostgresError) {
-            migrationConfiguration = try PostgresConfiguration(
-                conninfo: conninfo,
-                timeoutMilliseconds: Self.migrationTimeoutMilliseconds
-            )
-        } catch {
-            throw .cannotOpen(reason: "libpq cannot parse DATABASE_URL")
-        }
         // A session of its own: the advisory lock is held by the session, and migrations may outlast DB_TIMEOUT_MS.
-        let session = PostgresConnection(loop: loop, configuration: migrationConfiguration, logger: logger)
+        let session = try maintenanceSession()
         defer { session.close() }
         return try await mapErrors { () throws(PostgresError) in
             try await session.execute(simple: "SELECT pg_advisory_lock(\(Self.migrationLockKey))")
@@ -240,17 +231,27 @@ package final class PostgresStore: AccountStore {
         return TokenDigestCounts(total: Int(rows.int64(0, 0) ?? 0), current: Int(rows.int64(0, 1) ?? 0))
     }
 
+    /// On a session of its own with a long deadline: a batch that scans a large table must neither be cut at
+    /// `DB_TIMEOUT_MS` nor take the loop's shared connection (and the requests on it) down with it.
     package func purge(recordsBefore: Int64?, usersBefore: Int64?, limit: Int) async throws(StoreError) -> PurgeCounts {
-        var counts = PurgeCounts(records: 0, users: 0)
-        if let recordsBefore {
-            counts.records =
-                try await run(Statements.purgeRecords, [.integer(recordsBefore), .integer(Int64(limit))]).affectedRows
+        let session = try maintenanceSession()
+        defer { session.close() }
+        return try await mapErrors { () throws(PostgresError) -> PurgeCounts in
+            var counts = PurgeCounts(records: 0, users: 0)
+            if let recordsBefore {
+                counts.records = try await session.query(
+                    Statements.purgeRecords,
+                    [.integer(recordsBefore), .integer(Int64(limit))]
+                ).affectedRows
+            }
+            if let usersBefore {
+                counts.users = try await session.query(
+                    Statements.purgeUsers,
+                    [.integer(usersBefore), .integer(Int64(limit))]
+                ).affectedRows
+            }
+            return counts
         }
-        if let usersBefore {
-            counts.users =
-                try await run(Statements.purgeUsers, [.integer(usersBefore), .integer(Int64(limit))]).affectedRows
-        }
-        return counts
     }
 
     package func ping() async throws(StoreError) {
@@ -280,9 +281,28 @@ package final class PostgresStore: AccountStore {
 
     // MARK: Connections
 
+    /// A separate connection on the calling loop with a deadline of minutes, for migrations and the purge.
+    private func maintenanceSession() throws(StoreError) -> PostgresConnection {
+        let loop = try currentLoop()
+        do throws(PostgresError) {
+            let configuration = try PostgresConfiguration(
+                conninfo: conninfo,
+                timeoutMilliseconds: Self.maintenanceTimeoutMilliseconds
+            )
+            return PostgresConnection(loop: loop, configuration: configuration, logger: logger)
+        } catch {
+            throw .cannotOpen(reason: "libpq cannot parse DATABASE_URL")
+        }
+    }
+
     private func currentLoop() throws(StoreError) -> Loop {
+        guard !isClosed.load(ordering: .acquiring) else { throw .unavailable }
         // Every caller is a task on a loop; anything else is a programming error, refused rather than blocking.
-        guard !isClosed.load(ordering: .acquiring), let loop = Loop.current else { throw .unavailable }
+        guard let loop = Loop.current else {
+            logger.error("database call from a thread without an event loop; refused")
+            assertionFailure("PostgresStore used off a loop")
+            throw .unavailable
+        }
         return loop
     }
 

@@ -399,21 +399,24 @@ package final class SQLiteStore: AccountStore {
     // MARK: Running on the pool
 
     /// Runs `body` on a pool thread with a connection of its own; the caller's task resumes on its own executor.
-    /// A job that waited in the queue longer than `DB_TIMEOUT_MS` is not started: it fails with `.timeout`.
+    /// The answer comes within `DB_TIMEOUT_MS` whatever the disk does: a deadline resumes the caller with `.timeout`
+    /// (a job that has not started by then is skipped; one already running finishes unobserved, like a PostgreSQL
+    /// statement whose connection was lost). A store closed meanwhile answers `.unavailable`.
     private func run<Result: Sendable>(
         _ body: @escaping @Sendable (SQLiteConnection) throws(SQLiteError) -> Result
     ) async throws(StoreError) -> Result {
         guard !isClosed.load(ordering: .acquiring) else { throw .unavailable }
-        let submitted = MonotonicClock.nowNanoseconds()
-        let deadline = timeoutMilliseconds
+        let timeout = Duration.milliseconds(timeoutMilliseconds)
         let outcome: Swift.Result<Result, StoreError> = await withCheckedContinuation { continuation in
-            pool.submit { [self] in
-                guard (MonotonicClock.nowNanoseconds() - submitted) / 1_000_000 <= UInt64(deadline) else {
-                    continuation.resume(returning: .failure(.timeout))
-                    return
-                }
-                guard let connection = idle.withLock({ $0.popLast() }) else {
-                    continuation.resume(returning: .failure(.unavailable))
+            let answer = SingleAnswer(continuation)
+            let deadline = Task {
+                try await Task.sleep(for: timeout)
+                answer.give(.failure(.timeout))
+            }
+            let accepted = pool.submit { [self] in
+                defer { deadline.cancel() }
+                guard answer.isPending, let connection = idle.withLock({ $0.popLast() }) else {
+                    answer.give(.failure(.unavailable))
                     return
                 }
                 let result: Swift.Result<Result, StoreError>
@@ -424,7 +427,11 @@ package final class SQLiteStore: AccountStore {
                 }
                 connection.finishJob()
                 idle.withLock { $0.append(connection) }
-                continuation.resume(returning: result)
+                answer.give(result)
+            }
+            if !accepted {
+                deadline.cancel()
+                answer.give(.failure(.unavailable))
             }
         }
         return try outcome.get()
@@ -452,5 +459,22 @@ package final class SQLiteStore: AccountStore {
                 throw .cannotOpen(reason: String(cString: strerror(errno)))
             }
         }
+    }
+}
+
+/// Resumes a continuation exactly once, with whichever answer comes first (the job's or the deadline's).
+private final class SingleAnswer<Value: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Swift.Result<Value, StoreError>, Never>?>
+
+    init(_ continuation: CheckedContinuation<Swift.Result<Value, StoreError>, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    /// Whether no answer was given yet.
+    var isPending: Bool { continuation.withLock { $0 != nil } }
+
+    /// Gives `result` if nothing was given before; later answers are dropped.
+    func give(_ result: Swift.Result<Value, StoreError>) {
+        continuation.withLock { $0.take() }?.resume(returning: result)
     }
 }
