@@ -17,20 +17,8 @@ package final class BlockingPool: @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)
         for _ in 0..<max(1, threadCount) {
-            let box = Unmanaged.passRetained(self).toOpaque()
-            var thread = pthread_t()
-            let status = pthread_create(
-                &thread,
-                nil,
-                { context in
-                    guard let context else { return nil }
-                    Unmanaged<BlockingPool>.fromOpaque(context).takeRetainedValue().work()
-                    return nil
-                },
-                box
-            )
-            precondition(status == 0, "pthread_create failed: \(status)")
-            threads.append(thread)
+            // The thread holds the pool until `shutDown()` ends it.
+            threads.append(PlainThread.start { [self] in work() })
         }
     }
 

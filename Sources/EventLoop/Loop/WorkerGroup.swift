@@ -17,24 +17,7 @@ package final class WorkerGroup: Sendable {
 
     /// Starts one thread per loop, each running its loop until `stop()`.
     package func start() {
-        for loop in loops {
-            let box = Unmanaged.passRetained(ThreadBody { loop.run() }).toOpaque()
-            var thread = pthread_t()
-            let status = pthread_create(
-                &thread,
-                nil,
-                { context in
-                    guard let context else { return nil }
-                    let body = Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue()
-                    body.run()
-                    return nil
-                },
-                box
-            )
-            // Out of threads at start-up: there is nothing to serve with.
-            precondition(status == 0, "pthread_create failed: \(status)")
-            threads.append(thread)
-        }
+        for loop in loops { threads.append(PlainThread.start { loop.run() }) }
     }
 
     /// Any thread: asks every loop to stop.
@@ -45,6 +28,28 @@ package final class WorkerGroup: Sendable {
     /// Waits until every worker thread has returned.
     package func join() {
         for thread in threads.drain() { pthread_join(thread, nil) }
+    }
+}
+
+/// Plain pthreads for the loops and the blocking pool: they run for the life of the process and must never be
+/// Swift concurrency's cooperative threads, which a blocking call would starve.
+enum PlainThread {
+    /// Starts a thread running `body`. Out of threads at start-up there is nothing to serve with: that traps.
+    static func start(_ body: @escaping @Sendable () -> Void) -> pthread_t {
+        let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(
+            &thread,
+            nil,
+            { context in
+                guard let context else { return nil }
+                Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue().run()
+                return nil
+            },
+            box
+        )
+        precondition(status == 0, "pthread_create failed: \(status)")
+        return thread
     }
 }
 
