@@ -11,6 +11,7 @@ package final class SQLiteStore: AccountStore {
     private let idle: Mutex<[SQLiteConnection]>
     private let timeoutMilliseconds: Int
     private let isClosed = Atomic<Bool>(false)
+    private let deadlines: DeadlineWatch
 
     /// Opens `path` with `connectionCount` connections, creating the file (mode 0600) and its directory (0700) when
     /// missing. Blocks: call at start-up, not on a loop. Fails with `.cannotOpen` and SQLite's reason.
@@ -30,11 +31,13 @@ package final class SQLiteStore: AccountStore {
         }
         idle = Mutex(connections)
         pool = BlockingPool(threadCount: connections.count)
+        deadlines = DeadlineWatch(timeoutMilliseconds: milliseconds)
     }
 
     package func close() {
         guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         pool.shutDown()
+        deadlines.stop()
         idle.withLock { connections in
             for connection in connections { connection.close() }
             connections = []
@@ -406,15 +409,10 @@ package final class SQLiteStore: AccountStore {
         _ body: @escaping @Sendable (SQLiteConnection) throws(SQLiteError) -> Result
     ) async throws(StoreError) -> Result {
         guard !isClosed.load(ordering: .acquiring) else { throw .unavailable }
-        let timeout = Duration.milliseconds(timeoutMilliseconds)
         let outcome: Swift.Result<Result, StoreError> = await withCheckedContinuation { continuation in
             let answer = SingleAnswer(continuation)
-            let deadline = Task {
-                try await Task.sleep(for: timeout)
-                answer.give(.failure(.timeout))
-            }
+            deadlines.watch(answer)
             let accepted = pool.submit { [self] in
-                defer { deadline.cancel() }
                 guard answer.isPending, let connection = idle.withLock({ $0.popLast() }) else {
                     answer.give(.failure(.unavailable))
                     return
@@ -429,10 +427,7 @@ package final class SQLiteStore: AccountStore {
                 idle.withLock { $0.append(connection) }
                 answer.give(result)
             }
-            if !accepted {
-                deadline.cancel()
-                answer.give(.failure(.unavailable))
-            }
+            if !accepted { answer.give(.failure(.unavailable)) }
         }
         return try outcome.get()
     }
@@ -463,7 +458,7 @@ package final class SQLiteStore: AccountStore {
 }
 
 /// Resumes a continuation exactly once, with whichever answer comes first (the job's or the deadline's).
-private final class SingleAnswer<Value: Sendable>: Sendable {
+private final class SingleAnswer<Value: Sendable>: Expiring {
     private let continuation: Mutex<CheckedContinuation<Swift.Result<Value, StoreError>, Never>?>
 
     init(_ continuation: CheckedContinuation<Swift.Result<Value, StoreError>, Never>) {
@@ -477,4 +472,6 @@ private final class SingleAnswer<Value: Sendable>: Sendable {
     func give(_ result: Swift.Result<Value, StoreError>) {
         continuation.withLock { $0.take() }?.resume(returning: result)
     }
+
+    func expire() { give(.failure(.timeout)) }
 }
