@@ -22,6 +22,8 @@ var targets: [Target] = [
     .target(name: "HTTP", dependencies: ["EventLoop"], swiftSettings: swiftSettings),
     .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
     .target(name: "JSON", swiftSettings: swiftSettings),
+    // The upstream client (relay engine, #5); for now the x-relay-base-url parser and the SSRF address classifier.
+    .target(name: "Upstream", swiftSettings: swiftSettings),
     .target(
         name: "Store",
         dependencies: ["EventLoop", "Crypto", "CPostgres", "CSQLite"],
@@ -48,6 +50,7 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
+    .testTarget(name: "UpstreamTests", dependencies: ["Upstream"], swiftSettings: swiftSettings),
     .testTarget(name: "HTTPTests", dependencies: ["HTTP", "EventLoop", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(
         name: "RelayTests",
