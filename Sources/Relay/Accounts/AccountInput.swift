@@ -2,10 +2,7 @@
 /// each check answers with the refusal it leads to, in the contract's order.
 enum AccountInput {
     /// The ten providers of CONTRACT.md §4, in the contract's order.
-    static let providers = [
-        "anthropic", "openai", "google", "groq", "openrouter", "mistral", "elevenlabs", "huggingface", "deepgram",
-        "openai-compatible",
-    ]
+    static let providers = Provider.all.map(\.name)
 
     /// The longest stored key in bytes (§3.4 check 4).
     static let maximumKeyBytes = 4096

@@ -3,10 +3,7 @@ import EventLoop
 /// `/health`, `/version`, `/healthz` and `/readyz` bodies (CONTRACT.md §9.1, §9.2, E6).
 enum HealthEndpoints {
     /// The provider names of CONTRACT.md §4, in the contract's order.
-    static let providerNames = [
-        "anthropic", "openai", "google", "groq", "openrouter", "mistral", "elevenlabs", "huggingface", "deepgram",
-        "openai-compatible",
-    ]
+    static let providerNames = Provider.all.map(\.name)
 
     static let liveness = JSONValue.object([("ok", .bool(true))])
 
