@@ -8,7 +8,7 @@ import Testing
 
 /// The shared throw-away server `scripts/test` starts; tests that need it fail without it.
 enum SharedPostgres {
-    static let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"]
+    static let url = TestDatabase.serverURL
 
     /// The shared server's configuration with `timeoutMilliseconds`.
     static func configuration(timeoutMilliseconds: Int = 5000) throws -> PostgresConfiguration {

@@ -77,9 +77,10 @@ final class AccountService: Sendable {
     /// Creates a user and its token (§2.1); the token is returned this once.
     func register(appID: String) async -> Result<(token: String, expiresAt: Int64?), RelayError> {
         let now = WallClock.nowMilliseconds()
-        guard let token = try? TokenDigester.makeToken(), let digest = try? digester.current.digest(token.utf8),
-            let userID = try? UserID.make()
-        else { return .failure(.internalError) }
+        guard let token = try? TokenDigester.makeToken(), let digest = try? digester.current.digest(token.utf8) else {
+            return .failure(.internalError)
+        }
+        let userID = UUIDv4.make()
         let expiresAt = tokenLifetimeMilliseconds.map { now + $0 }
         let account = NewAccount(
             userID: userID,
@@ -163,19 +164,5 @@ final class AccountService: Sendable {
             logger.error("database error", [("operation", .string(operation)), ("code", .string("\(error)"))])
             return .internalError
         }
-    }
-}
-
-/// Random UUID v4 user ids from the secure generator (CONTRACT.md §8.1).
-enum UserID {
-    static func make() throws(CryptoError) -> String {
-        var bytes = try SecureRandom.bytes(16)
-        bytes[6] = bytes[6] & 0x0F | 0x40
-        bytes[8] = bytes[8] & 0x3F | 0x80
-        let hex = HexBytes.lowercase(bytes)
-        let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
-            hex.utf8.dropFirst(range.lowerBound).prefix(range.count)
-        }
-        return parts.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "-")
     }
 }

@@ -6,31 +6,27 @@ enum Endpoint: Sendable {
     case version
     case liveness
     case readiness
-    case register
-    case revokeToken
-    case deleteUser
-    case storeKey
-    case listKeys
-    case deleteKey
+    /// A route that awaits the database, served as a task (`Relay/Endpoints/AccountEndpoints`).
+    case account(AccountRoute)
 
     static let router = Router<Endpoint>([
         .init("GET", "/health", .health),
         .init("GET", "/version", .version),
         .init("GET", "/healthz", .liveness),
         .init("GET", "/readyz", .readiness),
-        .init("POST", "/users", .register),
-        .init("DELETE", "/users", .deleteUser),
-        .init("POST", "/tokens/revoke", .revokeToken),
-        .init("GET", "/keys", .listKeys),
-        .init("POST", "/keys/:provider", .storeKey),
-        .init("DELETE", "/keys/:provider", .deleteKey),
+        .init("POST", "/users", .account(.register)),
+        .init("DELETE", "/users", .account(.deleteUser)),
+        .init("POST", "/tokens/revoke", .account(.revokeToken)),
+        .init("GET", "/keys", .account(.listKeys)),
+        .init("POST", "/keys/:provider", .account(.storeKey)),
+        .init("DELETE", "/keys/:provider", .account(.deleteKey)),
     ])
 
     /// Probes answer while the relay is starting; everything else gets 503 then (CONTRACT.md E6).
     var answersWhileStarting: Bool {
         switch self {
         case .liveness, .readiness: true
-        case .health, .version, .register, .revokeToken, .deleteUser, .storeKey, .listKeys, .deleteKey: false
+        case .health, .version, .account: false
         }
     }
 
@@ -38,7 +34,17 @@ enum Endpoint: Sendable {
     var isProbe: Bool {
         switch self {
         case .health, .liveness, .readiness: true
-        case .version, .register, .revokeToken, .deleteUser, .storeKey, .listKeys, .deleteKey: false
+        case .version, .account: false
         }
     }
+}
+
+/// The account and key routes (CONTRACT.md §2, §3.1–3.3).
+enum AccountRoute: Sendable {
+    case register
+    case revokeToken
+    case deleteUser
+    case storeKey
+    case listKeys
+    case deleteKey
 }

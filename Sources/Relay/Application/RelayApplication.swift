@@ -5,12 +5,10 @@ import HTTP
 /// log line. Loop thread only.
 final class RelayApplication: HTTPHandler {
     let context: RelayContext
-    let accounts: AccountService
     private var random = RandomPool()
 
     init(context: RelayContext) {
         self.context = context
-        self.accounts = context.accounts
     }
 
     func requestReceived(_ exchange: HTTPExchange) {
@@ -52,27 +50,26 @@ final class RelayApplication: HTTPHandler {
         case .readiness:
             let (isReady, body) = HealthEndpoints.readiness(context)
             respond(request, status: isReady ? 200 : 503, json: body)
-        case .register, .revokeToken, .deleteUser, .listKeys, .storeKey, .deleteKey:
+        case .account(let route):
             let provider = String(parameters.first?.value ?? "")
             let bound = LoopBound((self, request))
             // Endpoints that await the database run as a task on this loop: it starts and resumes on the loop
             // thread, so it may use the exchange and this application like any callback here (DESIGN.md §3).
             Task(executorPreference: request.exchange.loop) {
                 let (application, request) = bound.value
-                await application.serveAccounts(endpoint, request, provider: provider)
+                await application.serve(route, request, provider: provider)
             }
         }
     }
 
-    private func serveAccounts(_ endpoint: Endpoint, _ request: RelayRequest, provider: String) async {
-        switch endpoint {
+    private func serve(_ route: AccountRoute, _ request: RelayRequest, provider: String) async {
+        switch route {
         case .register: await register(request)
         case .revokeToken: await revokeToken(request)
         case .deleteUser: await deleteUser(request)
         case .listKeys: await listKeys(request)
         case .storeKey: await storeKey(request, provider: provider)
         case .deleteKey: await deleteKey(request, provider: provider)
-        case .health, .version, .liveness, .readiness: serve(endpoint, request, parameters: [])
         }
     }
 

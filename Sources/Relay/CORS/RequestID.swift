@@ -19,35 +19,12 @@ package enum RequestID {
 
     /// A random UUID version 4 in lower case, `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` (§1.5).
     package static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return generate(using: &generator)
+        UUIDv4.make()
     }
 
     /// A UUID version 4 from `generator`, so that tests can fix the randomness and each loop can draw from its own
     /// buffered source (one `getrandom` per many ids instead of per id).
     package static func generate<Generator: RandomNumberGenerator>(using generator: inout Generator) -> String {
-        let high = generator.next()
-        let low = generator.next()
-        return String(unsafeUninitializedCapacity: 36) { text in
-            var position = 0
-            for index in 0..<16 {
-                var byte = UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> (UInt64(index % 8) * 8))
-                // RFC 9562 §5.4: version 4 in the high nibble of byte 6, variant 0b10 in the top bits of byte 8.
-                if index == 6 { byte = (byte & 0x0F) | 0x40 }
-                if index == 8 { byte = (byte & 0x3F) | 0x80 }
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    text[position] = UInt8(ascii: "-")
-                    position += 1
-                }
-                text[position] = hexDigit(byte >> 4)
-                text[position + 1] = hexDigit(byte & 0x0F)
-                position += 2
-            }
-            return position
-        }
-    }
-
-    private static func hexDigit(_ value: UInt8) -> UInt8 {
-        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+        UUIDv4.make(using: &generator)
     }
 }

@@ -182,14 +182,6 @@ private final class SignalHandling: @unchecked Sendable {
     }
 }
 
-extension Duration {
-    /// Whole milliseconds.
-    var milliseconds: Int {
-        let (seconds, attoseconds) = components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
-    }
-}
-
 extension Configuration {
     /// The HTTP layer's limits and timeouts (CONTRACT.md §1.7).
     var httpServerConfiguration: HTTPServerConfiguration {

@@ -18,7 +18,7 @@ extension RelayApplication {
         case .failure(let error):
             respond(request, error: error)
         case .success(let appID):
-            switch await accounts.register(appID: appID) {
+            switch await context.accounts.register(appID: appID) {
             case .failure(let error):
                 respond(request, error: error)
             case .success(let issued):
@@ -36,7 +36,7 @@ extension RelayApplication {
 
     func revokeToken(_ request: RelayRequest) async {
         guard let account = await authenticated(request) else { return }
-        switch await accounts.revoke(account) {
+        switch await context.accounts.revoke(account) {
         case .failure(let error): respond(request, error: error)
         case .success:
             respond(
@@ -58,7 +58,7 @@ extension RelayApplication {
 
     func deleteUser(_ request: RelayRequest) async {
         guard let account = await authenticated(request) else { return }
-        switch await accounts.deleteUser(account) {
+        switch await context.accounts.deleteUser(account) {
         case .failure(let error): respond(request, error: error)
         case .success:
             respond(
@@ -80,7 +80,7 @@ extension RelayApplication {
         case .failure(let error):
             respond(request, error: error)
         case .success(let key):
-            switch await accounts.storeKey(key, provider: provider, account: account) {
+            switch await context.accounts.storeKey(key, provider: provider, account: account) {
             case .failure(let error): respond(request, error: error)
             case .success:
                 respond(request, status: 200, json: .object([("ok", .bool(true)), ("provider", .string(provider))]))
@@ -96,7 +96,7 @@ extension RelayApplication {
 
     func deleteKey(_ request: RelayRequest, provider: String) async {
         guard let account = await authenticated(request) else { return }
-        switch await accounts.deleteKey(provider: provider, account: account) {
+        switch await context.accounts.deleteKey(provider: provider, account: account) {
         case .failure(let error): respond(request, error: error)
         case .success: respond(request, status: 200, json: .object([("ok", .bool(true))]))
         }
@@ -106,7 +106,7 @@ extension RelayApplication {
 
     /// The token check (§2.4); answers the refusal itself and returns nil when there is one.
     private func authenticated(_ request: RelayRequest) async -> Account? {
-        switch await accounts.authenticate(TokenCredential(headers: request.exchange.head.headers)) {
+        switch await context.accounts.authenticate(TokenCredential(headers: request.exchange.head.headers)) {
         case .success(let account):
             return account
         case .failure(let error):

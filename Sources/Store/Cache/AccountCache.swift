@@ -36,8 +36,7 @@ package final class AccountCache: Sendable {
     /// A cache holding entries for `timeToLive`; a zero duration disables it. At most `capacity` entries and about
     /// `capacityBytes` of account data (an entry carries every key ciphertext of its user, up to ~4 KiB each).
     package init(timeToLive: Duration, capacity: Int = 200_000, capacityBytes: Int = 128 << 20) {
-        let (seconds, attoseconds) = timeToLive.components
-        timeToLiveNanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        timeToLiveNanoseconds = UInt64(max(0, timeToLive.milliseconds)) * 1_000_000
         capacityPerShard = max(1, capacity / Self.shardCount)
         bytesPerShard = max(1, capacityBytes / Self.shardCount)
         shards = (0..<Self.shardCount).map { _ in ShardBox() }

@@ -26,9 +26,7 @@ package final class PostgresStore: AccountStore {
 
     /// A store for `conninfo` (a URL or key=value string); nothing connects until a loop needs it.
     package init(conninfo: String, timeout: Duration, logger: Logger) throws(StoreError) {
-        let milliseconds = Int(
-            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-        )
+        let milliseconds = timeout.milliseconds
         do throws(PostgresError) {
             configuration = try PostgresConfiguration(conninfo: conninfo, timeoutMilliseconds: milliseconds)
         } catch {
@@ -46,11 +44,11 @@ package final class PostgresStore: AccountStore {
             return Array(connections.values)
         }
         for connection in open {
-            let bound = UncheckedBox(connection)
+            let bound = LoopBound(connection)
             connection.loop.execute { bound.value.close() }
         }
         if let listener = listener.withLock({ $0.take() }) {
-            let bound = UncheckedBox(listener)
+            let bound = LoopBound(listener)
             listener.loop.execute { bound.value.close() }
         }
     }
@@ -267,7 +265,7 @@ package final class PostgresStore: AccountStore {
     ) {
         let listener = PostgresListener(loop: loop, configuration: configuration, logger: logger)
         self.listener.withLock { $0 = listener }
-        let bound = UncheckedBox(listener)
+        let bound = LoopBound(listener)
         loop.execute {
             let listener = bound.value
             listener.onNotification = { channel, payload in
@@ -336,14 +334,5 @@ package final class PostgresStore: AccountStore {
             case .protocolViolation: throw .failed(code: "protocol")
             }
         }
-    }
-}
-
-/// Hands a loop-confined object to a job that runs on its loop.
-private struct UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-
-    init(_ value: Value) {
-        self.value = value
     }
 }

@@ -16,9 +16,7 @@ package final class SQLiteStore: AccountStore {
     /// Opens `path` with `connectionCount` connections, creating the file (mode 0600) and its directory (0700) when
     /// missing. Blocks: call at start-up, not on a loop. Fails with `.cannotOpen` and SQLite's reason.
     package init(path: String, connectionCount: Int = 2, timeout: Duration) throws(StoreError) {
-        let milliseconds = Int(
-            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-        )
+        let milliseconds = timeout.milliseconds
         timeoutMilliseconds = milliseconds
         var connections: [SQLiteConnection] = []
         do throws(SQLiteError) {
