@@ -22,8 +22,8 @@ var targets: [Target] = [
     .target(name: "HTTP", dependencies: ["EventLoop"], swiftSettings: swiftSettings),
     .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
     .target(name: "JSON", swiftSettings: swiftSettings),
-    // The upstream client (relay engine, #5); for now the x-relay-base-url parser and the SSRF address classifier.
-    .target(name: "Upstream", swiftSettings: swiftSettings),
+    // The upstream client: curl multi on the loops, the x-relay-base-url parser and the SSRF guard.
+    .target(name: "Upstream", dependencies: ["EventLoop", "CCurl"], swiftSettings: swiftSettings),
     .target(
         name: "Store",
         dependencies: ["EventLoop", "Crypto", "CPostgres", "CSQLite"],
@@ -31,7 +31,7 @@ var targets: [Target] = [
     ),
     .target(
         name: "Relay",
-        dependencies: ["HTTP", "EventLoop", "Store", "Crypto", "JSON"],
+        dependencies: ["HTTP", "EventLoop", "Store", "Crypto", "JSON", "Upstream"],
         swiftSettings: swiftSettings
     ),
     .executableTarget(name: "byok-relay", dependencies: ["Relay"], swiftSettings: swiftSettings),
