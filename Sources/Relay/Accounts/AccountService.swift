@@ -55,6 +55,21 @@ final class AccountService: Sendable {
         }
     }
 
+    /// The token check answered without the database: the refusal for a missing or malformed token, or the cached
+    /// account; nil when the database must be asked (`authenticate`). Lets the relay's hot path stay in its
+    /// callback.
+    func cachedAuthentication(_ credential: TokenCredential) -> Result<Account, RelayError>? {
+        let token: String
+        switch credential {
+        case .missing: return .failure(.tokenRequired)
+        case .malformed: return .failure(.invalidToken)
+        case .presented(let value): token = value
+        }
+        guard let digest = try? digester.current.digest(token.utf8) else { return .failure(.internalError) }
+        guard let cached = cache.account(tokenDigest: digest) else { return nil }
+        return cached.isValid(at: WallClock.nowMilliseconds()) ? .success(cached) : .failure(.invalidToken)
+    }
+
     /// §2.4 step 5: a token hashed under a fallback key is found by that digest and re-hashed under the current key.
     private func rehashed(_ token: String, to digest: String) async throws(StoreError) -> Account? {
         for fallback in digester.fallbacks {

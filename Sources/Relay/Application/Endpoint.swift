@@ -8,6 +8,8 @@ enum Endpoint: Sendable {
     case readiness
     /// A route that awaits the database, served as a task (`Relay/Endpoints/AccountEndpoints`).
     case account(AccountRoute)
+    /// `POST /relay/:provider/*` (CONTRACT.md §5).
+    case relay
 
     static let router = Router<Endpoint>([
         .init("GET", "/health", .health),
@@ -20,13 +22,14 @@ enum Endpoint: Sendable {
         .init("GET", "/keys", .account(.listKeys)),
         .init("POST", "/keys/:provider", .account(.storeKey)),
         .init("DELETE", "/keys/:provider", .account(.deleteKey)),
+        .init("POST", "/relay/:provider/*", .relay),
     ])
 
     /// Probes answer while the relay is starting; everything else gets 503 then (CONTRACT.md E6).
     var answersWhileStarting: Bool {
         switch self {
         case .liveness, .readiness: true
-        case .health, .version, .account: false
+        case .health, .version, .account, .relay: false
         }
     }
 
@@ -34,7 +37,7 @@ enum Endpoint: Sendable {
     var isProbe: Bool {
         switch self {
         case .health, .liveness, .readiness: true
-        case .version, .account: false
+        case .version, .account, .relay: false
         }
     }
 }

@@ -1,5 +1,6 @@
 import EventLoop
 import HTTP
+import Upstream
 
 /// Errors the relay answers itself, before or instead of a handler's own response.
 enum RelayError: Error, Equatable {
@@ -26,6 +27,17 @@ enum RelayError: Error, Equatable {
     case keyTooLong
     case keyNotPrintable
     case keyUndecryptable(provider: String)
+    // Relaying (§5.2, §5.5, §5.9)
+    case relayPath(RelayPathRefusal)
+    case pathNotPermitted(path: String, provider: String)
+    case unknownRelayProvider(String)
+    case noStoredKey(provider: String)
+    case baseURLRequired
+    case baseURL(BaseURLRefusal)
+    case baseURLUnresolvable
+    case baseURLResolvesToBlockedAddress
+    case upstreamUnreachable
+    case upstreamTimedOut(milliseconds: Int)
 }
 
 /// The one mapping from errors to the wire: status, the contract's exact message, extra headers, and a short label
@@ -91,6 +103,39 @@ struct ErrorResponse {
                 500,
                 "Stored API key for provider \"\(provider)\" could not be decrypted. Store the key again.",
                 label: "key_undecryptable"
+            )
+        case .relayPath(let refusal): self.init(400, refusal.message, label: "invalid_path")
+        case .pathNotPermitted(let path, let provider):
+            self.init(
+                403,
+                ProviderPaths.refusalMessage(normalised: path, provider: provider),
+                label: "path_not_permitted"
+            )
+        case .unknownRelayProvider(let name):
+            self.init(400, "Unsupported provider: \(name)", label: "unsupported_provider")
+        case .noStoredKey(let provider):
+            self.init(
+                400,
+                "No API key stored for provider \"\(provider)\". POST /keys/\(provider) first.",
+                label: "no_key"
+            )
+        case .baseURLRequired:
+            self.init(400, "x-relay-base-url header is required for openai-compatible provider", label: "invalid_base_url")
+        case .baseURL(let refusal): self.init(400, refusal.message, label: "invalid_base_url")
+        case .baseURLUnresolvable:
+            self.init(400, "x-relay-base-url hostname could not be resolved safely", label: "invalid_base_url")
+        case .baseURLResolvesToBlockedAddress:
+            self.init(
+                400,
+                "x-relay-base-url must not resolve to a private or reserved IP address",
+                label: "invalid_base_url"
+            )
+        case .upstreamUnreachable: self.init(502, "Failed to reach AI provider", label: "upstream_unreachable")
+        case .upstreamTimedOut(let milliseconds):
+            self.init(
+                504,
+                "AI provider timed out (\(UpstreamTimeoutText.seconds(milliseconds: milliseconds)) s). Please retry.",
+                label: "upstream_timeout"
             )
         }
     }

@@ -1,11 +1,14 @@
 import EventLoop
 import HTTP
+import Upstream
 
 /// The relay on one loop: request ids, CORS preflights, routing, the starting gate, the endpoints and the request
 /// log line. Loop thread only.
 final class RelayApplication: HTTPHandler {
     let context: RelayContext
     private var random = RandomPool()
+    /// This loop's upstream client, made on first use (on the loop thread).
+    private var upstream: UpstreamClient?
 
     init(context: RelayContext) {
         self.context = context
@@ -25,14 +28,14 @@ final class RelayApplication: HTTPHandler {
         case .methodNotAllowed(let template, let allowed):
             request.route = template
             respond(request, error: .methodNotAllowed(allowed: allowed))
-        case .found(let route, let parameters, _):
+        case .found(let route, let parameters, let remainder):
             request.route = route.template
             request.isProbe = route.target.isProbe
             if context.isStarting && !route.target.answersWhileStarting {
                 respond(request, error: .starting)
                 return
             }
-            serve(route.target, request, parameters: parameters)
+            serve(route.target, request, parameters: parameters, remainder: remainder)
         }
     }
 
@@ -40,7 +43,12 @@ final class RelayApplication: HTTPHandler {
         respond(RelayRequest(exchange: exchange, random: &random), error: .refused(refusal))
     }
 
-    private func serve(_ endpoint: Endpoint, _ request: RelayRequest, parameters: [(name: String, value: Substring)]) {
+    private func serve(
+        _ endpoint: Endpoint,
+        _ request: RelayRequest,
+        parameters: [(name: String, value: Substring)],
+        remainder: Substring?
+    ) {
         switch endpoint {
         case .health:
             let (isHealthy, body) = context.healthDocument.body(context)
@@ -50,6 +58,9 @@ final class RelayApplication: HTTPHandler {
         case .readiness:
             let (isReady, body) = HealthEndpoints.readiness(context)
             respond(request, status: isReady ? 200 : 503, json: body)
+        case .relay:
+            let provider = String(decoding: PercentEncoding.decoded((parameters.first?.value ?? "").utf8), as: UTF8.self)
+            relay(request, provider: provider, remainder: remainder ?? "")
         case .account(let route):
             let provider = String(parameters.first?.value ?? "")
             let bound = LoopBound((self, request))
@@ -71,6 +82,12 @@ final class RelayApplication: HTTPHandler {
         case .storeKey: await storeKey(request, provider: provider)
         case .deleteKey: await deleteKey(request, provider: provider)
         }
+    }
+
+    /// The loop's curl multi handle (DESIGN.md §3); made on first use.
+    func upstreamClient(on loop: Loop) -> UpstreamClient? {
+        if upstream == nil { upstream = try? UpstreamClient(loop: loop) }
+        return upstream
     }
 
     // MARK: Responses
@@ -116,7 +133,7 @@ final class RelayApplication: HTTPHandler {
     }
 
     /// One line per request (CONTRACT.md §9.5): `error` for 5xx, `warn` for 4xx, else `info`; probes at `debug`.
-    private func logCompletion(_ request: RelayRequest, status: Int, label: String?) {
+    func logCompletion(_ request: RelayRequest, status: Int, label: String?) {
         let level: LogLevel = status >= 500 ? .error : status >= 400 ? .warn : request.isProbe ? .debug : .info
         let logger = context.logger
         guard logger.isEnabled(level) else { return }

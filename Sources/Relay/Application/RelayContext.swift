@@ -1,6 +1,7 @@
 import EventLoop
 import HTTP
 import Synchronization
+import Upstream
 
 /// What every loop's application shares: the configuration, the routes, the fixed response headers, the logger
 /// and the process's lifecycle state. Built once at start-up; read without locks except the readiness flag.
@@ -24,6 +25,8 @@ package final class RelayContext: Sendable {
     let registrationGate: RegistrationGate?
     /// Whether the database answered lately (§9.1, E6).
     let databaseHealth = DatabaseHealth()
+    /// Resolves `x-relay-base-url` host names off the loops (CONTRACT.md §5.5 check 9).
+    let hostResolver = HostResolver()
     private let starting = Atomic<Bool>(true)
 
     init(

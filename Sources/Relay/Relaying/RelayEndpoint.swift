@@ -1,0 +1,187 @@
+import EventLoop
+import HTTP
+import Store
+import Upstream
+
+/// `POST /relay/:provider/*` (CONTRACT.md §5): the checks of §5.2 from step 7 on, in order, then the upstream
+/// transfer. A token found in the cache is checked without leaving the callback; otherwise the lookup runs as a
+/// task on this loop and the request continues there.
+extension RelayApplication {
+    func relay(_ request: RelayRequest, provider name: String, remainder: Substring) {
+        // `/relay/:provider` with nothing after it is not this route (§5.1).
+        guard request.exchange.head.path.count > "/relay/".count + name.utf8.count else {
+            respond(request, error: .notFound)
+            return
+        }
+        let credential = TokenCredential(headers: request.exchange.head.headers)
+        let target = RelayTarget(providerName: name, remainder: "/" + remainder)
+        if let result = context.accounts.cachedAuthentication(credential) {
+            relay(request, target, authenticated: result)
+            return
+        }
+        let bound = LoopBound((self, request))
+        Task(executorPreference: request.exchange.loop) {
+            let (application, request) = bound.value
+            let result = await application.context.accounts.authenticate(credential)
+            application.relay(request, target, authenticated: result)
+        }
+    }
+
+    private func relay(_ request: RelayRequest, _ target: RelayTarget, authenticated: Result<Account, RelayError>) {
+        let account: Account
+        switch authenticated {
+        case .failure(let error): return respond(request, error: error)
+        case .success(let found): account = found
+        }
+        let path: RelayPath
+        switch RelayPath.parse(remainder: target.remainder[...]) {
+        case .failure(let refusal): return respond(request, error: .relayPath(refusal))
+        case .success(let parsed): path = parsed
+        }
+        let provider = Provider.named(target.providerName)
+        if provider != nil, !ProviderPaths.isAllowed(normalised: path.normalised, provider: target.providerName) {
+            return respond(request, error: .pathNotPermitted(path: path.normalised, provider: target.providerName))
+        }
+        guard let provider else { return respond(request, error: .unknownRelayProvider(target.providerName)) }
+        guard let storedKey = account.key(for: provider.name) else {
+            return respond(request, error: .noStoredKey(provider: provider.name))
+        }
+        let destination: UpstreamDestination
+        switch upstreamDestination(for: provider, request: request) {
+        case .failure(let error): return respond(request, error: error)
+        case .success(let found): destination = found
+        }
+        let key: String
+        do {
+            key = try context.accounts.vault.open(storedKey, userID: account.userID).withUnsafeBytes {
+                String(decoding: $0, as: UTF8.self)
+            }
+        } catch {
+            return respond(request, error: .keyUndecryptable(provider: provider.name))
+        }
+        var query = request.exchange.head.query.map(String.init)
+        if provider.name == "google" { query = GoogleQuery.rewrite(query: query?[...], normalised: path.normalised) }
+        let url = destination.baseURL + path.forwarded + (query.map { "?" + $0 } ?? "")
+        let upstream = makeUpstreamRequest(request, provider: provider, key: key, url: url, destination: destination)
+        guard let host = destination.resolve else {
+            return startForwarding(request, provider: provider.name, upstream)
+        }
+        // §5.5 checks 9–10: resolve once, refuse if any address is blocked, pin the checked addresses.
+        let bound = LoopBound((self, request, upstream))
+        let loop = request.exchange.loop
+        context.hostResolver.resolve(host.name, on: loop) { addresses in
+            let (application, request, upstream) = bound.value
+            guard !addresses.isEmpty else { return application.respond(request, error: .baseURLUnresolvable) }
+            if addresses.contains(where: HostResolver.isBlocked) {
+                return application.respond(request, error: .baseURLResolvesToBlockedAddress)
+            }
+            var pinned = upstream
+            pinned.pinnedAddresses = PinnedAddresses(
+                host: host.name,
+                port: host.port,
+                addresses: addresses,
+                checksEverySocket: true
+            )
+            application.startForwarding(request, provider: provider.name, pinned)
+        }
+    }
+
+    private func startForwarding(_ request: RelayRequest, provider: String, _ upstream: UpstreamRequest) {
+        guard let client = upstreamClient(on: request.exchange.loop) else {
+            return respond(request, error: .upstreamUnreachable)
+        }
+        RelayForwarder(application: self, request: request, provider: provider).start(upstream, client: client)
+    }
+
+    /// The base URL a provider's requests go to (§4.1, E3), and for `x-relay-base-url` the §5.5 checks 1–8 and
+    /// whether the name must be resolved and checked (checks 9–10).
+    private func upstreamDestination(
+        for provider: Provider,
+        request: RelayRequest
+    ) -> Result<UpstreamDestination, RelayError> {
+        let override = context.configuration.upstreamOverride(for: provider.name)
+        guard provider.defaultBaseURL == nil else {
+            let base = override?.baseURL ?? provider.defaultBaseURL ?? ""
+            return .success(UpstreamDestination(baseURL: base, allowsPlainHTTP: override?.isPlainHTTP ?? false))
+        }
+        guard let header = request.exchange.head.headers["x-relay-base-url"], !header.isEmpty else {
+            return .failure(.baseURLRequired)
+        }
+        let allowed = context.configuration.allowedUpstreamHosts
+        var isListed = false
+        let checked = BaseURLCheck.evaluate(header: header) { host, port in
+            isListed = allowed.contains { $0.matches(host: host.bare, port: port) }
+            return isListed
+        }
+        switch checked {
+        case .failure(let refusal):
+            return .failure(.baseURL(refusal))
+        case .success(let url):
+            if let override {
+                // E3: the named host is never contacted, so it is not resolved either.
+                return .success(UpstreamDestination(baseURL: override.baseURL, allowsPlainHTTP: override.isPlainHTTP))
+            }
+            var destination = UpstreamDestination(baseURL: url.origin, allowsPlainHTTP: isListed)
+            if !isListed, case .domain = url.host {
+                destination.resolve = (url.host?.bare ?? "", url.effectivePort)
+            }
+            return .success(destination)
+        }
+    }
+
+    private func makeUpstreamRequest(
+        _ request: RelayRequest,
+        provider: Provider,
+        key: String,
+        url: String,
+        destination: UpstreamDestination
+    ) -> UpstreamRequest {
+        let head = request.exchange.head
+        let hasBody: Bool
+        let body: UpstreamRequest.Body
+        switch head.framing {
+        case .none: (hasBody, body) = (false, .none)
+        case .contentLength(let length): (hasBody, body) = (length > 0, length > 0 ? .streamed(length: length) : .none)
+        case .chunked: (hasBody, body) = (true, .streamed(length: nil))
+        }
+        let configuration = context.configuration
+        let headers = RequestHeaders.shape(
+            client: Array(head.headers),
+            provider: provider,
+            key: key,
+            origin: request.origin,
+            repositoryURL: configuration.repositoryURL,
+            version: BuildInfo.version,
+            hasBody: hasBody
+        )
+        return UpstreamRequest(
+            method: .post,
+            url: url,
+            headers: headers,
+            body: body,
+            connectTimeoutMilliseconds: configuration.upstreamConnectTimeout.milliseconds,
+            headTimeoutMilliseconds: configuration.upstreamTimeout.milliseconds,
+            idleTimeoutMilliseconds: configuration.upstreamIdleTimeout.milliseconds,
+            allowsPlainHTTP: destination.allowsPlainHTTP
+        )
+    }
+}
+
+/// What the route named: the provider segment and the path remainder with its leading `/`.
+private struct RelayTarget {
+    let providerName: String
+    let remainder: String
+}
+
+/// Where a relayed request goes.
+private struct UpstreamDestination {
+    let baseURL: String
+    let allowsPlainHTTP: Bool
+    /// Host and port to resolve and check before connecting (§5.5 checks 9–10); nil for trusted or literal hosts.
+    var resolve: (name: String, port: Int)?
+
+    init(baseURL: String, allowsPlainHTTP: Bool) {
+        self.baseURL = baseURL
+        self.allowsPlainHTTP = allowsPlainHTTP
+    }
+}

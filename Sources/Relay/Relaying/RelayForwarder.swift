@@ -1,0 +1,200 @@
+import EventLoop
+import HTTP
+import Upstream
+
+/// One relayed request from the start of its upstream transfer to the end of the response: the bridge between the
+/// browser's exchange and the provider's transfer (CONTRACT.md §5.7–5.9). Loop thread only.
+///
+/// Each chunk the provider delivers is written to the browser at once. When the browser's socket buffer is above
+/// its high-water mark the chunk is refused, curl pauses the transfer, and the exchange's `onWritable` resumes it,
+/// so the relay never holds more of a response than the water marks allow. When the browser leaves, the transfer
+/// is cancelled at once, which closes the provider connection.
+final class RelayForwarder: UpstreamTransferDelegate {
+    private let application: RelayApplication
+    private let request: RelayRequest
+    private let provider: String
+    private var transfer: UpstreamTransfer?
+    private var isEventStream = false
+    /// Whether a failure after the head may be told with an SSE error frame (event stream, no content encoding).
+    private var endsWithErrorFrame = false
+    private var boundary = EventBoundaryTracker()
+    private var status = 0
+    private var isComplete = false
+    /// The upstream request started (for latency and timeouts).
+    private let startedAt = MonotonicClock.nowNanoseconds()
+
+    init(application: RelayApplication, request: RelayRequest, provider: String) {
+        self.application = application
+        self.request = request
+        self.provider = provider
+    }
+
+    /// Starts the transfer on this loop's client and wires the exchange to it: body upstream as it arrives,
+    /// resume on drain, cancel on disconnect, error frame or abort on shutdown.
+    func start(_ upstream: UpstreamRequest, client: UpstreamClient) {
+        let exchange = request.exchange
+        guard exchange.canReadBody else { return }  // the client left while the key or address was looked up
+        let transfer = client.start(upstream, delegate: self)
+        self.transfer = transfer
+        exchange.onCancel = { [self] in clientLeft() }
+        exchange.onWritable = { [self] in self.transfer?.resume() }
+        exchange.onShutdown = { [self] in fail(.shutdown) }
+        if case .streamed = upstream.body {
+            exchange.readBody(chunk: { transfer.appendBody($0) }, ended: { transfer.endBody() })
+        }
+    }
+
+    // MARK: UpstreamTransferDelegate
+
+    func upstreamHeadReceived(status: Int, headers: [(name: String, value: String)]) {
+        self.status = status
+        let shaped = RelayedResponseHead(upstreamHeaders: headers)
+        isEventStream = shaped.isEventStream
+        endsWithErrorFrame = shaped.isEventStream && shaped.hasIdentityEncoding
+        let context = application.context
+        var response = HTTPResponseHeaders()
+        for (name, value) in CORSPolicy.securityHeaders where !(isEventStream && name == "Cache-Control") {
+            response.add(name, value)
+        }
+        if isEventStream {
+            response.add("Cache-Control", CORSPolicy.eventStreamCacheControl)
+            response.add("X-Accel-Buffering", "no")
+        }
+        let exposed = shaped.forwarded.map(\.name)
+        for (name, value) in context.cors.responseHeaders(origin: request.origin, forwardedHeaderNames: exposed) {
+            response.add(name, value)
+        }
+        response.add("x-request-id", request.requestID)
+        for (name, value) in shaped.forwarded { response.add(name, value) }
+        request.exchange.startResponse(status: status, headers: response)
+    }
+
+    func upstreamBodyReceived(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let exchange = request.exchange
+        guard !exchange.isFinished else { return true }  // curl is told to stop by cancel(); drop the bytes
+        guard exchange.isWritable else { return false }
+        if endsWithErrorFrame { boundary.observe(bytes) }
+        exchange.write(bytes)
+        return true
+    }
+
+    func upstreamFinished(_ failure: UpstreamFailure?, headReceived: Bool) {
+        transfer = nil
+        guard let failure else {
+            request.exchange.finish()
+            complete(status: status, label: nil)
+            return
+        }
+        if !headReceived {
+            let error: RelayError =
+                switch failure {
+                case .connectTimedOut:
+                    .upstreamTimedOut(milliseconds: application.context.configuration.upstreamConnectTimeout.milliseconds)
+                case .headTimedOut:
+                    .upstreamTimedOut(milliseconds: application.context.configuration.upstreamTimeout.milliseconds)
+                case .blockedAddress: .baseURLResolvesToBlockedAddress
+                case .idleTimedOut, .unreachable: .upstreamUnreachable
+                }
+            detach()
+            isComplete = true
+            application.respond(request, error: error)
+            return
+        }
+        fail(failure == .idleTimedOut ? .idleTimeout : .providerFailure)
+    }
+
+    // MARK: Endings
+
+    private func clientLeft() {
+        transfer?.cancel()
+        transfer = nil
+        complete(status: status == 0 ? 499 : status, label: "client_closed")
+    }
+
+    /// After the head: an SSE error frame then a clean end, or a truncated response (CONTRACT.md §5.8).
+    private func fail(_ cause: StreamInterruption) {
+        transfer?.cancel()
+        transfer = nil
+        let exchange = request.exchange
+        if !exchange.hasStartedResponse {
+            // Shutdown before the provider answered: the drain answers for us.
+            detach()
+            isComplete = true
+            application.respond(request, error: .upstreamUnreachable)
+            return
+        }
+        if endsWithErrorFrame {
+            exchange.write(cause.frame(afterBoundary: boundary.isAtBoundary))
+            exchange.finish()
+        } else {
+            exchange.abort()
+        }
+        complete(status: status, label: cause.label)
+    }
+
+    private func complete(status: Int, label: String?) {
+        guard !isComplete else { return }
+        isComplete = true
+        detach()
+        application.logCompletion(request, status: status, label: label)
+    }
+
+    /// Breaks the exchange → forwarder references so both can go.
+    private func detach() {
+        let exchange = request.exchange
+        exchange.onCancel = nil
+        exchange.onWritable = nil
+        exchange.onShutdown = nil
+    }
+}
+
+/// Why a response that had started was cut short (CONTRACT.md §5.8's frame table).
+enum StreamInterruption {
+    case providerFailure
+    case idleTimeout
+    case shutdown
+
+    var message: String {
+        switch self {
+        case .providerFailure: "Stream interrupted by provider"
+        case .idleTimeout: "AI provider stream timed out"
+        case .shutdown: "Relay is shutting down"
+        }
+    }
+
+    var label: String {
+        switch self {
+        case .providerFailure: "upstream_broken"
+        case .idleTimeout: "upstream_idle_timeout"
+        case .shutdown: "shutting_down"
+        }
+    }
+
+    /// `event: error` + `data: {"error":"…"}` + LF LF, after LF LF when the bytes sent so far end mid-event.
+    func frame(afterBoundary: Bool) -> [UInt8] {
+        let data = JSONValue.object([("error", .string(message))]).bytes
+        return Array((afterBoundary ? "" : "\n\n").utf8) + Array("event: error\ndata: ".utf8) + data
+            + Array("\n\n".utf8)
+    }
+}
+
+/// Remembers the last bytes of a stream to tell whether they end with an event boundary (LF LF or CR LF CR LF).
+struct EventBoundaryTracker {
+    private var tail: [UInt8] = [0, 0, 0, 0]
+    private var hasBytes = false
+
+    mutating func observe(_ bytes: UnsafeRawBufferPointer) {
+        guard !bytes.isEmpty else { return }
+        hasBytes = true
+        for byte in bytes.suffix(4) {
+            tail.removeFirst()
+            tail.append(byte)
+        }
+    }
+
+    /// True before any byte, and after `\n\n` or `\r\n\r\n`.
+    var isAtBoundary: Bool {
+        guard hasBytes else { return true }
+        return (tail[2] == 0x0A && tail[3] == 0x0A) || tail == [0x0D, 0x0A, 0x0D, 0x0A]
+    }
+}
