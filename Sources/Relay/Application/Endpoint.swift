@@ -22,6 +22,7 @@ enum Endpoint: Sendable {
         .init("GET", "/keys", .account(.listKeys)),
         .init("POST", "/keys/:provider", .account(.storeKey)),
         .init("DELETE", "/keys/:provider", .account(.deleteKey)),
+        .init("POST", "/keys/:provider/rotate", .account(.rotateKey)),
         .init("POST", "/relay/:provider/*", .relay),
     ])
 
@@ -50,4 +51,5 @@ enum AccountRoute: Sendable {
     case storeKey
     case listKeys
     case deleteKey
+    case rotateKey
 }

@@ -27,6 +27,10 @@ enum RelayError: Error, Equatable {
     case keyTooLong
     case keyNotPrintable
     case keyUndecryptable(provider: String)
+    // Rotation (§3.6)
+    case keyFormat(provider: String, hint: String)
+    case keyRejected(provider: String, detail: String)
+    case keyVerificationFailed(provider: String, reason: String)
     // Relaying (§5.2, §5.5, §5.9)
     case relayPath(RelayPathRefusal)
     case pathNotPermitted(path: String, provider: String)
@@ -46,6 +50,7 @@ struct ErrorResponse {
     let status: Int
     let message: String
     let extraHeaders: [(String, String)]
+    let extraMembers: [(String, JSONValue)]
     let label: String
 
     init(_ error: RelayError) {
@@ -104,6 +109,25 @@ struct ErrorResponse {
                 "Stored API key for provider \"\(provider)\" could not be decrypted. Store the key again.",
                 label: "key_undecryptable"
             )
+        case .keyFormat(let provider, let hint):
+            self.init(
+                400,
+                "API key format looks wrong for provider \u{201C}\(provider)\u{201D}. \(hint)",
+                members: [("hint", .string(hint))],
+                label: "key_format"
+            )
+        case .keyRejected(let provider, let detail):
+            self.init(
+                422,
+                "New key was rejected by \(provider)\(detail). Your existing key was not changed.",
+                label: "key_rejected"
+            )
+        case .keyVerificationFailed(let provider, let reason):
+            self.init(
+                502,
+                "Could not verify the new key with \(provider) (\(reason)). Your existing key was not changed.",
+                label: "key_unverified"
+            )
         case .relayPath(let refusal): self.init(400, refusal.message, label: "invalid_path")
         case .pathNotPermitted(let path, let provider):
             self.init(
@@ -160,13 +184,20 @@ struct ErrorResponse {
         }
     }
 
-    private init(_ status: Int, _ message: String, headers: [(String, String)] = [], label: String) {
+    private init(
+        _ status: Int,
+        _ message: String,
+        headers: [(String, String)] = [],
+        members: [(String, JSONValue)] = [],
+        label: String
+    ) {
         self.status = status
         self.message = message
         self.extraHeaders = headers
+        self.extraMembers = members
         self.label = label
     }
 
-    /// `{"error":"<message>"}`.
-    var body: [UInt8] { JSONValue.object([("error", .string(message))]).bytes }
+    /// `{"error":"<message>"}`, then any members the contract adds (`hint`, `allowed_models`).
+    var body: [UInt8] { JSONValue.object([("error", .string(message))] + extraMembers).bytes }
 }

@@ -50,6 +50,12 @@ final class RelayApplication: HTTPHandler {
         remainder: Substring?
     ) {
         switch endpoint {
+        case .health where Self.asksForDeepCheck(request.exchange.head.query):
+            let bound = LoopBound((self, request))
+            Task(executorPreference: request.exchange.loop) {
+                let (application, request) = bound.value
+                await application.deepHealth(request)
+            }
         case .health:
             let (isHealthy, body) = context.healthDocument.body(context)
             respond(request, status: isHealthy ? 200 : 503, body: body, label: nil)
@@ -81,6 +87,7 @@ final class RelayApplication: HTTPHandler {
         case .listKeys: await listKeys(request)
         case .storeKey: await storeKey(request, provider: provider)
         case .deleteKey: await deleteKey(request, provider: provider)
+        case .rotateKey: await rotateKey(request, provider: provider)
         }
     }
 
@@ -118,7 +125,7 @@ final class RelayApplication: HTTPHandler {
         respond(request, status: status, body: json.bytes, label: nil)
     }
 
-    private func respond(
+    func respond(
         _ request: RelayRequest,
         status: Int,
         body: [UInt8],

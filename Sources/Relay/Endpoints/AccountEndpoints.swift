@@ -105,7 +105,7 @@ extension RelayApplication {
     // MARK: Shared steps
 
     /// The token check (§2.4); answers the refusal itself and returns nil when there is one.
-    private func authenticated(_ request: RelayRequest) async -> Account? {
+    func authenticated(_ request: RelayRequest) async -> Account? {
         switch await context.accounts.authenticate(TokenCredential(headers: request.exchange.head.headers)) {
         case .success(let account):
             return account
@@ -116,7 +116,7 @@ extension RelayApplication {
     }
 
     /// The JSON body (§1.1); answers 415/400 itself and returns nil then, or when the client left.
-    private func jsonBody(_ request: RelayRequest) async -> JSONRequestBody? {
+    func jsonBody(_ request: RelayRequest) async -> JSONRequestBody? {
         guard let bytes = await request.exchange.collectBody() else { return nil }
         switch JSONRequestBody.parse(bytes, contentType: request.exchange.head.headers["content-type"]) {
         case .success(let body): return body

@@ -5,8 +5,11 @@ import EventLoop
 struct HealthDocument: Sendable {
     /// `BUILD_TIME`, or the time this process started (§9.2).
     let buildTime: String
-    private let healthy: (prefix: [UInt8], suffix: [UInt8])
-    private let unhealthy: (prefix: [UInt8], suffix: [UInt8])
+    private var healthy: (prefix: [UInt8], suffix: [UInt8]) = ([], [])
+    private var unhealthy: (prefix: [UInt8], suffix: [UInt8]) = ([], [])
+    private let configCheck: [(String, JSONValue)]
+    private let commitSHA: String?
+    private let fixedWarnings: [String]
 
     init(configuration: Configuration, buildTime: String) {
         self.buildTime = buildTime
@@ -19,40 +22,16 @@ struct HealthDocument: Sendable {
         if !configuration.allowedModels.isEmpty {
             configCheck.append(("allowed_models", .array(configuration.allowedModels.map(JSONValue.string))))
         }
+        self.configCheck = configCheck
+        self.commitSHA = configuration.commitSHA
+        self.fixedWarnings =
+            configuration.tokenHMACSecret == nil
+            ? ["TOKEN_HMAC_SECRET not set — falling back to ENCRYPTION_SECRET for token hashing"] : []
         func parts(databaseOK: Bool) -> (prefix: [UInt8], suffix: [UInt8]) {
-            var prefix: [UInt8] = [UInt8(ascii: "{")]
-            JSONValue.appendMembers(
-                [
-                    ("ok", .bool(databaseOK)),
-                    ("version", .string(BuildInfo.version)),
-                    ("commit", configuration.commitSHA.map(JSONValue.string) ?? .null),
-                    ("buildTime", .string(buildTime)),
-                ],
-                to: &prefix
+            (
+                Self.prefix(leadingMembers(databaseOK: databaseOK)),
+                Self.suffix(trailingMembers(databaseOK: databaseOK, upstream: nil, extraWarnings: []))
             )
-            prefix.append(contentsOf: #","uptime":"#.utf8)
-            let database: JSONValue =
-                databaseOK
-                ? .object([("ok", .bool(true))])
-                : .object([("ok", .bool(false)), ("error", .string("Database unreachable"))])
-            var trailing: [(String, JSONValue)] = [
-                ("providers", .array(HealthEndpoints.providerNames.map(JSONValue.string))),
-                ("checks", .object([("db", database), ("config", .object(configCheck))])),
-            ]
-            if configuration.tokenHMACSecret == nil {
-                trailing.append(
-                    (
-                        "warnings",
-                        .array([
-                            .string("TOKEN_HMAC_SECRET not set — falling back to ENCRYPTION_SECRET for token hashing")
-                        ])
-                    )
-                )
-            }
-            var suffix: [UInt8] = [UInt8(ascii: ",")]
-            JSONValue.appendMembers(trailing, to: &suffix)
-            suffix.append(UInt8(ascii: "}"))
-            return (prefix, suffix)
         }
         healthy = parts(databaseOK: true)
         unhealthy = parts(databaseOK: false)
@@ -70,5 +49,63 @@ struct HealthDocument: Sendable {
         JSONText.appendString(WallClock.nowISO8601(), to: &body)
         body.append(contentsOf: suffix)
         return (isHealthy, body)
+    }
+
+    /// The body of a deep check (§9.1): `checks.upstream` after the others, its warning after the fixed ones.
+    func deepBody(_ context: RelayContext, upstream: JSONValue, warning: String?) -> (isHealthy: Bool, body: [UInt8]) {
+        let isHealthy = context.databaseHealth.isHealthy
+        let uptime = (MonotonicClock.nowNanoseconds() - context.startedAtMonotonic) / 1_000_000_000
+        var body = Self.prefix(leadingMembers(databaseOK: isHealthy))
+        body.append(contentsOf: String(uptime).utf8)
+        body.append(contentsOf: #","timestamp":"#.utf8)
+        JSONText.appendString(WallClock.nowISO8601(), to: &body)
+        let trailing = trailingMembers(databaseOK: isHealthy, upstream: upstream, extraWarnings: warning.map { [$0] } ?? [])
+        body.append(contentsOf: Self.suffix(trailing))
+        return (isHealthy, body)
+    }
+
+    private func leadingMembers(databaseOK: Bool) -> [(String, JSONValue)] {
+        [
+            ("ok", .bool(databaseOK)),
+            ("version", .string(BuildInfo.version)),
+            ("commit", commitSHA.map(JSONValue.string) ?? .null),
+            ("buildTime", .string(buildTime)),
+        ]
+    }
+
+    private func trailingMembers(
+        databaseOK: Bool,
+        upstream: JSONValue?,
+        extraWarnings: [String]
+    ) -> [(String, JSONValue)] {
+        let database: JSONValue =
+            databaseOK
+            ? .object([("ok", .bool(true))])
+            : .object([("ok", .bool(false)), ("error", .string("Database unreachable"))])
+        var checks: [(String, JSONValue)] = [("db", database), ("config", .object(configCheck))]
+        if let upstream { checks.append(("upstream", upstream)) }
+        var members: [(String, JSONValue)] = [
+            ("providers", .array(HealthEndpoints.providerNames.map(JSONValue.string))),
+            ("checks", .object(checks)),
+        ]
+        let warnings = fixedWarnings + extraWarnings
+        if !warnings.isEmpty { members.append(("warnings", .array(warnings.map(JSONValue.string)))) }
+        return members
+    }
+
+    /// `{` and the members before `uptime`, up to its value.
+    private static func prefix(_ members: [(String, JSONValue)]) -> [UInt8] {
+        var prefix: [UInt8] = [UInt8(ascii: "{")]
+        JSONValue.appendMembers(members, to: &prefix)
+        prefix.append(contentsOf: #","uptime":"#.utf8)
+        return prefix
+    }
+
+    /// The members after `timestamp`, and `}`.
+    private static func suffix(_ members: [(String, JSONValue)]) -> [UInt8] {
+        var suffix: [UInt8] = [UInt8(ascii: ",")]
+        JSONValue.appendMembers(members, to: &suffix)
+        suffix.append(UInt8(ascii: "}"))
+        return suffix
     }
 }
