@@ -137,11 +137,18 @@ final class AccountService: Sendable {
 
     // MARK: Keys
 
-    /// Encrypts and stores `key` for `provider` (§3.1, §3.5). The plaintext lives in `SecretBytes`, wiped on return.
-    func storeKey(_ key: String, provider: String, account: Account) async -> Result<KeyWrite, RelayError> {
+    /// Encrypts and stores `key` for `provider` (§3.1, §3.5), with the origin it is bound to (E14) in the same
+    /// ciphertext. The plaintext lives in `SecretBytes`, wiped on return.
+    func storeKey(
+        _ key: String,
+        provider: String,
+        boundOrigin: String? = nil,
+        account: Account
+    ) async -> Result<KeyWrite, RelayError> {
         let sealed: StoredKey
         do throws(VaultError) {
-            sealed = try vault.seal(SecretBytes(copying: key.utf8), userID: account.userID, provider: provider)
+            let plaintext = SecretBytes(copying: KeyMaterial.plaintext(key: key, boundOrigin: boundOrigin))
+            sealed = try vault.seal(plaintext, userID: account.userID, provider: provider)
         } catch {
             return .failure(.internalError)
         }

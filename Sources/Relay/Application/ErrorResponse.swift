@@ -38,6 +38,8 @@ enum RelayError: Error, Equatable {
     case noStoredKey(provider: String)
     case baseURLRequired
     case baseURL(BaseURLRefusal)
+    case boundBaseURL(BaseURLRefusal)
+    case baseURLMismatch
     case baseURLUnresolvable
     case baseURLResolvesToBlockedAddress
     case upstreamUnreachable
@@ -146,6 +148,14 @@ struct ErrorResponse {
         case .baseURLRequired:
             self.init(400, "x-relay-base-url header is required for openai-compatible provider", label: "invalid_base_url")
         case .baseURL(let refusal): self.init(400, refusal.message, label: "invalid_base_url")
+        case .boundBaseURL(let refusal):
+            self.init(400, refusal.message(naming: "base_url"), label: "invalid_base_url")
+        case .baseURLMismatch:
+            self.init(
+                400,
+                "x-relay-base-url does not match the base URL this key is bound to",
+                label: "invalid_base_url"
+            )
         case .baseURLUnresolvable:
             self.init(400, "x-relay-base-url hostname could not be resolved safely", label: "invalid_base_url")
         case .baseURLResolvesToBlockedAddress:

@@ -1,6 +1,7 @@
 import EventLoop
 import HTTP
 import Store
+import Upstream
 
 /// `POST /users`, `POST /tokens/revoke`, `DELETE /users`, `POST /keys/:provider`, `GET /keys`,
 /// `DELETE /keys/:provider` (CONTRACT.md §2, §3.1–3.4). Each runs as a task on the request's loop; checks come in
@@ -80,7 +81,12 @@ extension RelayApplication {
         case .failure(let error):
             respond(request, error: error)
         case .success(let key):
-            switch await context.accounts.storeKey(key, provider: provider, account: account) {
+            let boundOrigin: String?
+            switch boundBaseURL(body, provider: provider) {
+            case .failure(let error): return respond(request, error: error)
+            case .success(let origin): boundOrigin = origin
+            }
+            switch await context.accounts.storeKey(key, provider: provider, boundOrigin: boundOrigin, account: account) {
             case .failure(let error): respond(request, error: error)
             case .success:
                 respond(request, status: 200, json: .object([("ok", .bool(true)), ("provider", .string(provider))]))
@@ -103,6 +109,22 @@ extension RelayApplication {
     }
 
     // MARK: Shared steps
+
+    /// E14: the origin of `base_url` for an `openai-compatible` key, checked as §5.5 checks 2–8 check
+    /// `x-relay-base-url`; nil when absent or for other providers.
+    func boundBaseURL(_ body: JSONRequestBody, provider: String) -> Result<String?, RelayError> {
+        guard provider == "openai-compatible" else { return .success(nil) }
+        switch body.member("base_url") {
+        case nil, .null: return .success(nil)
+        case .other: return .failure(.boundBaseURL(.invalidURL(.missingScheme)))
+        case .string(let value):
+            let allowed = context.configuration.allowedUpstreamHosts
+            let checked = BaseURLCheck.evaluate(header: value) { host, port in
+                allowed.contains { $0.matches(host: host.bare, port: port) }
+            }
+            return checked.map(\.origin).mapError { .boundBaseURL($0) }
+        }
+    }
 
     /// The token check (§2.4); answers the refusal itself and returns nil when there is one.
     func authenticated(_ request: RelayRequest) async -> Account? {

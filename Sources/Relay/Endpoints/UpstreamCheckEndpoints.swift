@@ -59,6 +59,11 @@ extension RelayApplication {
         if let format = provider.keyFormat, !format.accepts(key) {
             return respond(request, error: .keyFormat(provider: name, hint: format.hint))
         }
+        let boundOrigin: String?
+        switch boundBaseURL(body, provider: name) {
+        case .failure(let error): return respond(request, error: error)
+        case .success(let origin): boundOrigin = origin
+        }
         if let path = provider.verificationPath {
             guard let client = upstreamClient(on: request.exchange.loop),
                 let base = context.configuration.upstreamOverride(for: name)?.baseURL ?? provider.defaultBaseURL
@@ -74,7 +79,7 @@ extension RelayApplication {
                 return respond(request, error: refusal)
             }
         }
-        switch await context.accounts.storeKey(key, provider: name, account: account) {
+        switch await context.accounts.storeKey(key, provider: name, boundOrigin: boundOrigin, account: account) {
         case .failure(let error): respond(request, error: error)
         case .success(let write):
             respond(

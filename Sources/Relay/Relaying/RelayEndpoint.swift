@@ -46,18 +46,19 @@ extension RelayApplication {
         guard let storedKey = account.key(for: provider.name) else {
             return respond(request, error: .noStoredKey(provider: provider.name))
         }
-        let destination: UpstreamDestination
-        switch upstreamDestination(for: provider, request: request) {
-        case .failure(let error): return respond(request, error: error)
-        case .success(let found): destination = found
-        }
-        let key: String
+        let material: KeyMaterial
         do {
-            key = try context.accounts.vault.open(storedKey, userID: account.userID).withUnsafeBytes {
-                String(decoding: $0, as: UTF8.self)
+            material = try context.accounts.vault.open(storedKey, userID: account.userID).withUnsafeBytes {
+                KeyMaterial(plaintext: $0)
             }
         } catch {
             return respond(request, error: .keyUndecryptable(provider: provider.name))
+        }
+        let key = material.key
+        let destination: UpstreamDestination
+        switch upstreamDestination(for: provider, request: request, boundOrigin: material.boundOrigin) {
+        case .failure(let error): return respond(request, error: error)
+        case .success(let found): destination = found
         }
         var query = request.exchange.head.query.map(String.init)
         if provider.name == "google" { query = GoogleQuery.rewrite(query: query?[...], normalised: path.normalised) }
@@ -97,16 +98,17 @@ extension RelayApplication {
     /// whether the name must be resolved and checked (checks 9–10).
     private func upstreamDestination(
         for provider: Provider,
-        request: RelayRequest
+        request: RelayRequest,
+        boundOrigin: String?
     ) -> Result<UpstreamDestination, RelayError> {
         let override = context.configuration.upstreamOverride(for: provider.name)
         guard provider.defaultBaseURL == nil else {
             let base = override?.baseURL ?? provider.defaultBaseURL ?? ""
             return .success(UpstreamDestination(baseURL: base, allowsPlainHTTP: override?.isPlainHTTP ?? false))
         }
-        guard let header = request.exchange.head.headers["x-relay-base-url"], !header.isEmpty else {
-            return .failure(.baseURLRequired)
-        }
+        // E14: a bound key goes only to its origin; the header may then be left out.
+        let sent = request.exchange.head.headers["x-relay-base-url"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let header = sent ?? boundOrigin else { return .failure(.baseURLRequired) }
         let allowed = context.configuration.allowedUpstreamHosts
         var isListed = false
         let checked = BaseURLCheck.evaluate(header: header) { host, port in
@@ -117,6 +119,7 @@ extension RelayApplication {
         case .failure(let refusal):
             return .failure(.baseURL(refusal))
         case .success(let url):
+            if let boundOrigin, url.origin != boundOrigin { return .failure(.baseURLMismatch) }
             if let override {
                 // E3: the named host is never contacted, so it is not resolved either.
                 return .success(UpstreamDestination(baseURL: override.baseURL, allowsPlainHTTP: override.isPlainHTTP))
