@@ -291,7 +291,9 @@ package final class UpstreamTransfer {
         // Bytes pass through as sent: no decompression (CONTRACT.md §5.7).
         relay_curl_easy_setopt_long(easy, CURLOPT_HTTP_CONTENT_DECODING, 0)
         relay_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(request.connectTimeoutMilliseconds, 1))
+        // The smallest buffers curl allows: they are held for the life of a stream (DESIGN.md §8, ≤ 16 KiB goal).
         relay_curl_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, 16 * 1024)
+        relay_curl_easy_setopt_long(easy, CURLOPT_UPLOAD_BUFFERSIZE, 16 * 1024)
         relay_curl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
 
         var lines = request.headers.map { "\($0.name): \($0.value)" }
