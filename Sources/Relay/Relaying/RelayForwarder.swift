@@ -117,10 +117,10 @@ final class RelayForwarder: UpstreamTransferDelegate {
         transfer = nil
         let exchange = request.exchange
         if !exchange.hasStartedResponse {
-            // Shutdown before the provider answered: the drain answers for us.
+            // Shutdown while waiting for the provider (E7 step 5).
             detach()
             isComplete = true
-            application.respond(request, error: .upstreamUnreachable)
+            application.respond(request, error: .refused(.shuttingDown))
             return
         }
         if endsWithErrorFrame {
