@@ -6,7 +6,7 @@ enum Endpoint: Sendable {
     case version
     case liveness
     case readiness
-    /// A route that awaits the database, served as a task (`Relay/Endpoints/AccountEndpoints`).
+    /// A route that awaits the database, served as a task (`Relay/Endpoints/AccountEndpoints`, `StatsEndpoints`).
     case account(AccountRoute)
 
     static let router = Router<Endpoint>([
@@ -20,6 +20,8 @@ enum Endpoint: Sendable {
         .init("GET", "/keys", .account(.listKeys)),
         .init("POST", "/keys/:provider", .account(.storeKey)),
         .init("DELETE", "/keys/:provider", .account(.deleteKey)),
+        .init("GET", "/stats", .account(.userStats)),
+        .init("GET", "/stats/:app_id", .account(.appStats)),
     ])
 
     /// Probes answer while the relay is starting; everything else gets 503 then (CONTRACT.md E6).
@@ -39,7 +41,7 @@ enum Endpoint: Sendable {
     }
 }
 
-/// The account and key routes (CONTRACT.md §2, §3.1–3.3).
+/// The account, key and statistics routes (CONTRACT.md §2, §3.1–3.3, §9.4).
 enum AccountRoute: Sendable {
     case register
     case revokeToken
@@ -47,4 +49,6 @@ enum AccountRoute: Sendable {
     case storeKey
     case listKeys
     case deleteKey
+    case userStats
+    case appStats
 }

@@ -105,7 +105,7 @@ extension RelayApplication {
     // MARK: Shared steps
 
     /// The token check (§2.4); answers the refusal itself and returns nil when there is one.
-    private func authenticated(_ request: RelayRequest) async -> Account? {
+    func authenticated(_ request: RelayRequest) async -> Account? {
         switch await context.accounts.authenticate(TokenCredential(headers: request.exchange.head.headers)) {
         case .success(let account):
             return account
