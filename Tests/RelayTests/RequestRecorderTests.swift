@@ -118,6 +118,16 @@ import Testing
         #expect(recorder.droppedCount == 1)
     }
 
+    @Test func testRecordByRecordRetryStopsWhenTheDatabaseGoesAway() async {
+        // The batch is refused, then the database is gone: one attempt per record would wait out the outage each time.
+        let log = BatchLog(failing: { batch in batch.count > 1 ? .failed(code: "22021") : .timeout })
+        let recorder = Self.recorder(log, batchSize: 10)
+        for index in 0..<10 { recorder.record(Self.record(index)) }
+        await recorder.flush()
+        #expect(log.attempts == 2)
+        #expect(recorder.droppedCount == 10)
+    }
+
     @Test func testStopWritesWhatIsPendingAndLaterRecordsAreDropped() async {
         let log = BatchLog()
         let recorder = Self.recorder(log, interval: .seconds(3600))

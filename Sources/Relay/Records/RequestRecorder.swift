@@ -196,12 +196,17 @@ final class RequestRecorder: Sendable {
             }
             var failed = 0
             var lastError = error
-            for record in batch {
+            for (index, record) in batch.enumerated() {
                 do throws(StoreError) {
                     _ = try await write([record])
                 } catch {
-                    failed += 1
                     lastError = error
+                    // The database went away meanwhile: the rest would each wait for it too.
+                    if error == .unavailable || error == .timeout {
+                        failed += batch.count - index
+                        break
+                    }
+                    failed += 1
                 }
             }
             if failed > 0 { dropped(failed, error: lastError) }
