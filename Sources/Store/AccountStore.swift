@@ -1,6 +1,6 @@
 import EventLoop
 
-/// Everything the relay asks of its database (CONTRACT.md §2, §3, §8), implemented by `SQLiteStore` and
+/// Everything the relay asks of its database (CONTRACT.md §2, §3, §5.10, §8, §9.4), implemented by `SQLiteStore` and
 /// `PostgresStore`, which pass one shared test suite.
 ///
 /// Every operation is atomic on its own: a registration writes the user and its token together, a user deletion
@@ -47,6 +47,15 @@ package protocol AccountStore: AnyObject, Sendable {
 
     /// How many token digests are under `currentKeyID` (CONTRACT.md §10.3 `token-hmac-status`).
     func tokenDigestCounts(currentKeyID: String) async throws(StoreError) -> TokenDigestCounts
+
+    /// Writes a batch of request records (CONTRACT.md §5.10) in one statement or transaction; returns how many were
+    /// written. A record whose user no longer exists is dropped (an erased account leaves no record behind), as is
+    /// one that cannot be stored (`RequestRecord.isStorable`); neither fails the others.
+    func insertRecords(_ records: [RequestRecord]) async throws(StoreError) -> Int
+    /// `GET /stats` for one user over its retained records (§9.4); the 7- and 30-day windows end at `now` (ms).
+    func userStats(userID: String, now: Int64) async throws(StoreError) -> RequestStats
+    /// `GET /stats/:app_id` for one app over its retained records (§9.4); the windows end at `now` (ms).
+    func appStats(appID: String, now: Int64) async throws(StoreError) -> RequestStats
 
     /// The retention purge of CONTRACT.md §8.3, one bounded batch: deletes up to `limit` request records created
     /// before `recordsBefore` and up to `limit` users whose every token was revoked or expired before `usersBefore`

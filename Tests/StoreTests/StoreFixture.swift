@@ -33,14 +33,41 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
         return try await task.value
     }
 
+    /// Like `withStore`, with two stores on one new database: separate connections, as two processes or replicas
+    /// have. The first is migrated.
+    func withTwoStores<Result: Sendable>(
+        _ body: @escaping @Sendable (any AccountStore, any AccountStore) async throws -> Result
+    ) async throws -> Result {
+        let location = try makeLocation()
+        let first = try makeStore(at: location, timeout: .seconds(2))
+        let second = try makeStore(at: location, timeout: .seconds(2))
+        let task = Task(executorPreference: Self.workers.loops[0]) {
+            defer {
+                first.close()
+                second.close()
+            }
+            _ = try await first.migrate()
+            return try await body(first, second)
+        }
+        return try await task.value
+    }
+
     private func makeStore(timeout: Duration) async throws -> any AccountStore {
+        try makeStore(at: try makeLocation(), timeout: timeout)
+    }
+
+    /// A new SQLite path or PostgreSQL database.
+    private func makeLocation() throws -> String {
         switch self {
-        case .sqlite:
-            let directory = NSTemporaryDirectory() + "byok-relay-store-\(UUID().uuidString)"
-            return try SQLiteStore(path: directory + "/relay.db", timeout: timeout)
-        case .postgres:
-            let conninfo = try TestDatabase.create()
-            return try PostgresStore(conninfo: conninfo, timeout: timeout, logger: Logger(threshold: .silent))
+        case .sqlite: NSTemporaryDirectory() + "byok-relay-store-\(UUID().uuidString)/relay.db"
+        case .postgres: try TestDatabase.create()
+        }
+    }
+
+    private func makeStore(at location: String, timeout: Duration) throws -> any AccountStore {
+        switch self {
+        case .sqlite: try SQLiteStore(path: location, timeout: timeout)
+        case .postgres: try PostgresStore(conninfo: location, timeout: timeout, logger: Logger(threshold: .silent))
         }
     }
 }

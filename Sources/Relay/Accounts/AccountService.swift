@@ -175,7 +175,7 @@ final class AccountService: Sendable {
 
     /// Unreachable or slow storage is the contract's 503; anything else is a bug or a broken database: logged
     /// (without any value) and answered 500.
-    private func map(_ error: StoreError, operation: String) -> RelayError {
+    func map(_ error: StoreError, operation: String) -> RelayError {
         switch error {
         case .unavailable, .timeout:
             return .databaseUnavailable

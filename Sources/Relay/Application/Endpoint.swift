@@ -6,7 +6,7 @@ enum Endpoint: Sendable {
     case version
     case liveness
     case readiness
-    /// A route that awaits the database, served as a task (`Relay/Endpoints/AccountEndpoints`).
+    /// A route that awaits the database, served as a task (`Relay/Endpoints/AccountEndpoints`, `StatsEndpoints`).
     case account(AccountRoute)
     /// `POST /relay/:provider/*` (CONTRACT.md §5).
     case relay
@@ -22,6 +22,8 @@ enum Endpoint: Sendable {
         .init("GET", "/keys", .account(.listKeys)),
         .init("POST", "/keys/:provider", .account(.storeKey)),
         .init("DELETE", "/keys/:provider", .account(.deleteKey)),
+        .init("GET", "/stats", .account(.userStats)),
+        .init("GET", "/stats/:app_id", .account(.appStats)),
         .init("POST", "/keys/:provider/rotate", .account(.rotateKey)),
         .init("POST", "/relay/:provider/*", .relay),
     ])
@@ -43,7 +45,7 @@ enum Endpoint: Sendable {
     }
 }
 
-/// The account and key routes (CONTRACT.md §2, §3.1–3.3).
+/// The account, key and statistics routes (CONTRACT.md §2, §3.1–3.3, §9.4).
 enum AccountRoute: Sendable {
     case register
     case revokeToken
@@ -51,5 +53,7 @@ enum AccountRoute: Sendable {
     case storeKey
     case listKeys
     case deleteKey
+    case userStats
+    case appStats
     case rotateKey
 }

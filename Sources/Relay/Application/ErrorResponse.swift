@@ -13,8 +13,10 @@ enum RelayError: Error, Equatable {
     // JSON routes (§1.1)
     case unsupportedMediaType
     case invalidJSON
-    // Credentials (§1.3, §2.4)
+    // Credentials (§1.3, §2.4, §9.4)
     case registrationUnauthorized
+    case statsUnauthorized
+    case statsNeedAppSecret
     case tokenRequired
     case invalidToken
     // Registration (§2.1)
@@ -80,6 +82,14 @@ struct ErrorResponse {
                 "Unauthorized: valid Authorization: Bearer <APP_SECRET> header required to register.",
                 label: "registration_unauthorized"
             )
+        case .statsUnauthorized:
+            self.init(
+                401,
+                "Unauthorized: valid Authorization: Bearer <APP_SECRET> header required.",
+                label: "stats_unauthorized"
+            )
+        case .statsNeedAppSecret:
+            self.init(503, "Operator stats require APP_SECRET to be configured.", label: "stats_unconfigured")
         case .tokenRequired: self.init(401, "x-relay-token header required", label: "token_required")
         case .invalidToken: self.init(401, "Invalid or expired token", label: "invalid_token")
         case .appIDRequired: self.init(400, "app_id is required", label: "invalid_app_id")

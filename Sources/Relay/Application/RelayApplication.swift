@@ -68,26 +68,29 @@ final class RelayApplication: HTTPHandler {
             let provider = String(decoding: PercentEncoding.decoded((parameters.first?.value ?? "").utf8), as: UTF8.self)
             relay(request, provider: provider, remainder: remainder ?? "")
         case .account(let route):
-            let provider = String(parameters.first?.value ?? "")
+            // The one `:provider` or `:app_id` segment, still percent-encoded.
+            let parameter = String(parameters.first?.value ?? "")
             let bound = LoopBound((self, request))
             // Endpoints that await the database run as a task on this loop: it starts and resumes on the loop
             // thread, so it may use the exchange and this application like any callback here (DESIGN.md §3).
             Task(executorPreference: request.exchange.loop) {
                 let (application, request) = bound.value
-                await application.serve(route, request, provider: provider)
+                await application.serve(route, request, parameter: parameter)
             }
         }
     }
 
-    private func serve(_ route: AccountRoute, _ request: RelayRequest, provider: String) async {
+    private func serve(_ route: AccountRoute, _ request: RelayRequest, parameter: String) async {
         switch route {
         case .register: await register(request)
         case .revokeToken: await revokeToken(request)
         case .deleteUser: await deleteUser(request)
         case .listKeys: await listKeys(request)
-        case .storeKey: await storeKey(request, provider: provider)
-        case .deleteKey: await deleteKey(request, provider: provider)
-        case .rotateKey: await rotateKey(request, provider: provider)
+        case .storeKey: await storeKey(request, provider: parameter)
+        case .deleteKey: await deleteKey(request, provider: parameter)
+        case .userStats: await userStats(request)
+        case .appStats: await appStats(request, encodedAppID: parameter)
+        case .rotateKey: await rotateKey(request, provider: parameter)
         }
     }
 

@@ -1,5 +1,6 @@
 import EventLoop
 import HTTP
+import Store
 import Synchronization
 import Upstream
 
@@ -23,6 +24,8 @@ package final class RelayContext: Sendable {
     let accounts: AccountService
     /// The `APP_SECRET` check of `POST /users`; nil when registration is open (§1.3).
     let registrationGate: RegistrationGate?
+    /// Request records for `GET /stats`, written in batches off the request path (§5.10).
+    let recorder: RequestRecorder
     /// Whether the database answered lately (§9.1, E6).
     let databaseHealth = DatabaseHealth()
     /// Resolves `x-relay-base-url` host names off the loops (CONTRACT.md §5.5 check 9).
@@ -34,13 +37,15 @@ package final class RelayContext: Sendable {
         logger: Logger,
         serverState: HTTPServerState,
         accounts: AccountService,
-        registrationGate: RegistrationGate?
+        registrationGate: RegistrationGate?,
+        recorder: RequestRecorder
     ) {
         self.configuration = configuration
         self.logger = logger
         self.serverState = serverState
         self.accounts = accounts
         self.registrationGate = registrationGate
+        self.recorder = recorder
         self.cors = CORSPolicy(configuration: configuration)
         self.router = Endpoint.router
         self.securityHeaders = HTTPResponseHeaders(CORSPolicy.securityHeaders)
@@ -67,6 +72,30 @@ package final class RelayContext: Sendable {
 
     /// Start-up is done: `/readyz` turns 200 and every route is served.
     package func startupFinished() { starting.store(false, ordering: .releasing) }
+
+    /// Records one relayed request for `GET /stats` (CONTRACT.md §5.10): once per request that reached the upstream
+    /// stage, when the relay ends. `status` is the status sent to the client (499 when the client left before the
+    /// provider answered); `latencyMilliseconds` runs from the start of the upstream request to the end of the relay.
+    /// Any thread; appends to a buffer and returns, never waiting for the database. Stamped with the current time.
+    func recordRequest(
+        _ account: Account,
+        provider: String,
+        model: String?,
+        status: Int,
+        latencyMilliseconds: Int
+    ) {
+        recorder.record(
+            RequestRecord(
+                userID: account.userID,
+                appID: account.appID,
+                provider: provider,
+                model: model,
+                status: status,
+                latencyMilliseconds: latencyMilliseconds,
+                createdAt: WallClock.nowMilliseconds()
+            )
+        )
+    }
 
     /// The headers of the relay's own JSON responses: security headers, CORS for `origin` (CONTRACT.md §1.4, §1.6)
     /// and the JSON content type.

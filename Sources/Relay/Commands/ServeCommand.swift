@@ -45,12 +45,14 @@ enum ServeCommand {
         }
 
         let state = HTTPServerState()
+        let recorder = RequestRecorder(store: services.store, logger: logger)
         let context = RelayContext(
             configuration: configuration,
             logger: logger,
             serverState: state,
             accounts: services.accounts,
-            registrationGate: services.gate
+            registrationGate: services.gate,
+            recorder: recorder
         )
         let server = HTTPServer(
             listener: listener,
@@ -58,7 +60,14 @@ enum ServeCommand {
             configuration: configuration.httpServerConfiguration,
             state: state,
             makeHandler: { _ in RelayApplication(context: context) },
-            stopped: { workers.stop() }
+            stopped: {
+                // The last requests' records are written before the loops stop: the PostgreSQL store answers on a
+                // loop, and each write is bounded by DB_TIMEOUT_MS (CONTRACT.md §5.10).
+                Task(executorPreference: workers.loops[0]) {
+                    await recorder.stop()
+                    workers.stop()
+                }
+            }
         )
         let signals = SignalHandling(loop: workers.loops[0]) {
             logger.info("draining", [("open_connections", .int(state.openConnections))])
@@ -106,6 +115,7 @@ enum ServeCommand {
                 userRetentionDays: configuration.expiredUserRetentionDays,
                 logger: logger
             ).start(on: workers.loops[0])
+            recorder.start(on: workers.loops[0])
             context.startupFinished()
             logger.info("ready", [("database", .string(store.backendName))])
         }

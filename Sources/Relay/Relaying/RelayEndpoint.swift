@@ -65,7 +65,7 @@ extension RelayApplication {
         let url = destination.baseURL + path.forwarded + (query.map { "?" + $0 } ?? "")
         let upstream = makeUpstreamRequest(request, provider: provider, key: key, url: url, destination: destination)
         guard let host = destination.resolve else {
-            return startForwarding(request, provider: provider.name, upstream)
+            return startForwarding(request, account: account, provider: provider.name, upstream)
         }
         // §5.5 checks 9–10: resolve once, refuse if any address is blocked, pin the checked addresses.
         let bound = LoopBound((self, request, upstream))
@@ -83,15 +83,22 @@ extension RelayApplication {
                 addresses: addresses,
                 checksEverySocket: true
             )
-            application.startForwarding(request, provider: provider.name, pinned)
+            application.startForwarding(request, account: account, provider: provider.name, pinned)
         }
     }
 
-    private func startForwarding(_ request: RelayRequest, provider: String, _ upstream: UpstreamRequest) {
+    private func startForwarding(
+        _ request: RelayRequest,
+        account: Account,
+        provider: String,
+        model: String? = nil,
+        _ upstream: UpstreamRequest
+    ) {
         guard let client = upstreamClient(on: request.exchange.loop) else {
             return respond(request, error: .upstreamUnreachable)
         }
-        RelayForwarder(application: self, request: request, provider: provider).start(upstream, client: client)
+        RelayForwarder(application: self, request: request, account: account, provider: provider, model: model)
+            .start(upstream, client: client)
     }
 
     /// The base URL a provider's requests go to (§4.1, E3), and for `x-relay-base-url` the §5.5 checks 1–8 and

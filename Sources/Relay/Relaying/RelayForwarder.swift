@@ -1,5 +1,6 @@
 import EventLoop
 import HTTP
+import Store
 import Upstream
 
 /// One relayed request from the start of its upstream transfer to the end of the response: the bridge between the
@@ -12,7 +13,12 @@ import Upstream
 final class RelayForwarder: UpstreamTransferDelegate {
     private let application: RelayApplication
     private let request: RelayRequest
+    private let account: Account
     private let provider: String
+    /// The model for the request record (CONTRACT.md §5.10): known up front (unified route, Google path), or
+    /// noted from the JSON body as it streams through.
+    private var model: String?
+    private var modelNotes: ModelNotes?
     private var transfer: UpstreamTransfer?
     private var isEventStream = false
     /// Whether a failure after the head may be told with an SSE error frame (event stream, no content encoding).
@@ -23,10 +29,15 @@ final class RelayForwarder: UpstreamTransferDelegate {
     /// The upstream request started (for latency and timeouts).
     private let startedAt = MonotonicClock.nowNanoseconds()
 
-    init(application: RelayApplication, request: RelayRequest, provider: String) {
+    init(application: RelayApplication, request: RelayRequest, account: Account, provider: String, model: String?) {
         self.application = application
         self.request = request
+        self.account = account
         self.provider = provider
+        self.model = model
+        if model == nil, JSONRequestBody.isJSONMediaType(request.exchange.head.headers["content-type"] ?? "") {
+            modelNotes = ModelNotes()
+        }
     }
 
     /// Starts the transfer on this loop's client and wires the exchange to it: body upstream as it arrives,
@@ -40,7 +51,13 @@ final class RelayForwarder: UpstreamTransferDelegate {
         exchange.onWritable = { [self] in self.transfer?.resume() }
         exchange.onShutdown = { [self] in fail(.shutdown) }
         if case .streamed = upstream.body {
-            exchange.readBody(chunk: { transfer.appendBody($0) }, ended: { transfer.endBody() })
+            exchange.readBody(
+                chunk: { [self] bytes in
+                    modelNotes?.observe(bytes)
+                    transfer.appendBody(bytes)
+                },
+                ended: { transfer.endBody() }
+            )
         }
     }
 
@@ -82,7 +99,7 @@ final class RelayForwarder: UpstreamTransferDelegate {
         transfer = nil
         guard let failure else {
             request.exchange.finish()
-            complete(status: status, label: nil)
+            complete(status: status, label: nil, recordedStatus: status)
             return
         }
         if !headReceived {
@@ -95,9 +112,17 @@ final class RelayForwarder: UpstreamTransferDelegate {
                 case .blockedAddress: .baseURLResolvesToBlockedAddress
                 case .idleTimedOut, .unreachable: .upstreamUnreachable
                 }
-            detach()
-            isComplete = true
-            application.respond(request, error: error)
+            if failure == .blockedAddress {
+                // Refused at connect time (§5.5 check 10, step 15): not an upstream request, so not recorded.
+                detach()
+                isComplete = true
+                application.respond(request, error: error)
+                return
+            }
+            let status = ErrorResponse(error).status
+            complete(status: status, label: nil, recordedStatus: status) { [self] in
+                application.respond(request, error: error)
+            }
             return
         }
         fail(failure == .idleTimedOut ? .idleTimeout : .providerFailure)
@@ -108,7 +133,7 @@ final class RelayForwarder: UpstreamTransferDelegate {
     private func clientLeft() {
         transfer?.cancel()
         transfer = nil
-        complete(status: status == 0 ? 499 : status, label: "client_closed")
+        complete(status: status == 0 ? 499 : status, label: "client_closed", recordedStatus: status == 0 ? 499 : status)
     }
 
     /// After the head: an SSE error frame then a clean end, or a truncated response (CONTRACT.md §5.8).
@@ -118,9 +143,9 @@ final class RelayForwarder: UpstreamTransferDelegate {
         let exchange = request.exchange
         if !exchange.hasStartedResponse {
             // Shutdown while waiting for the provider (E7 step 5).
-            detach()
-            isComplete = true
-            application.respond(request, error: .refused(.shuttingDown))
+            complete(status: 503, label: nil, recordedStatus: 503) { [self] in
+                application.respond(request, error: .refused(.shuttingDown))
+            }
             return
         }
         if endsWithErrorFrame {
@@ -129,14 +154,32 @@ final class RelayForwarder: UpstreamTransferDelegate {
         } else {
             exchange.abort()
         }
-        complete(status: status, label: cause.label)
+        // §5.10: a provider failure after the head is recorded as 502; the client already has the provider's status.
+        complete(status: status, label: cause.label, recordedStatus: cause == .shutdown ? status : 502)
     }
 
-    private func complete(status: Int, label: String?) {
+    /// The end of the relay: the request record (when the request reached the provider stage), then the answer
+    /// `respond` gives (if any) or the log line.
+    private func complete(status: Int, label: String?, recordedStatus: Int?, respond: (() -> Void)? = nil) {
         guard !isComplete else { return }
         isComplete = true
         detach()
-        application.logCompletion(request, status: status, label: label)
+        if let recordedStatus {
+            let latency = Int((MonotonicClock.nowNanoseconds() - startedAt) / 1_000_000)
+            let model = self.model ?? modelNotes?.model
+            application.context.recordRequest(
+                account,
+                provider: provider,
+                model: model,
+                status: recordedStatus,
+                latencyMilliseconds: latency
+            )
+        }
+        if let respond {
+            respond()
+        } else {
+            application.logCompletion(request, status: status, label: label)
+        }
     }
 
     /// Breaks the exchange → forwarder references so both can go.

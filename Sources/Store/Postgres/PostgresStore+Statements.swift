@@ -90,6 +90,47 @@ enum Statements {
         name: "byok_token_digest_counts",
         sql: "SELECT count(*), count(*) FILTER (WHERE hmac_key_id = $1) FROM tokens"
     )
+    /// A batch of request records as one array per column, unnested into rows. Only rows whose user exists are
+    /// inserted; `FOR KEY SHARE` locks those users until the statement commits, so a user deleted meanwhile is either
+    /// skipped here (its row is re-checked after the deleter commits) or deleted afterwards with these records, and
+    /// the foreign key never fails the batch.
+    static let insertRecords = PreparedStatement(
+        name: "byok_insert_records",
+        sql: """
+            INSERT INTO request_records (user_id, app_id, provider, model, status, latency_ms, created_at)
+            SELECT r.user_id, r.app_id, r.provider, r.model, r.status, r.latency_ms, r.created_at
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::integer[], $7::bigint[])
+                AS r (user_id, app_id, provider, model, status, latency_ms, created_at)
+            JOIN users u ON u.id = r.user_id
+            FOR KEY SHARE OF u
+            """
+    )
+    static let userStats = PreparedStatement(name: "byok_user_stats", sql: stats(where: "user_id = $1::uuid"))
+    static let appStats = PreparedStatement(name: "byok_app_stats", sql: stats(where: "app_id = $1"))
+
+    /// CONTRACT.md §9.4 in one statement, so every number comes from the same snapshot: a `summary` row, a row per
+    /// provider and the top ten models (`COLLATE "C"` orders ties in byte order, as the SQLite store does). `$2` and
+    /// `$3` are the starts of the 7- and 30-day windows. Columns as `StatsRow` reads them.
+    private static func stats(where filter: String) -> String {
+        let isError = "status NOT BETWEEN 200 AND 299"
+        return """
+            SELECT 'summary' AS kind, NULL::text AS name, count(*) AS total,
+                count(*) FILTER (WHERE created_at >= $2::bigint) AS last_7d,
+                count(*) FILTER (WHERE created_at >= $3::bigint) AS last_30d,
+                count(*) FILTER (WHERE \(isError)) AS errors, max(created_at) AS last_request,
+                count(DISTINCT user_id) AS users
+            FROM request_records WHERE \(filter)
+            UNION ALL
+            SELECT 'provider', provider, count(*), 0, 0, count(*) FILTER (WHERE \(isError)), NULL, 0
+            FROM request_records WHERE \(filter) GROUP BY provider
+            UNION ALL
+            SELECT * FROM (
+                SELECT 'model', model, count(*), 0, 0, 0, NULL::bigint, 0 FROM request_records
+                WHERE \(filter) AND model IS NOT NULL
+                GROUP BY model ORDER BY count(*) DESC, model COLLATE "C" LIMIT \(RequestStats.topModelLimit)) AS top
+            """
+    }
+
     /// `pg_try_advisory_xact_lock` is held until the statement's own transaction ends: a replica that does not get it
     /// deletes nothing, so purge batches run on one replica at a time (CONTRACT.md §8.3).
     static let purgeRecords = PreparedStatement(

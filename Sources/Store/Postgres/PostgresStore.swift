@@ -229,6 +229,49 @@ package final class PostgresStore: AccountStore {
         return TokenDigestCounts(total: Int(rows.int64(0, 0) ?? 0), current: Int(rows.int64(0, 1) ?? 0))
     }
 
+    // MARK: Request records and statistics
+
+    package func insertRecords(_ records: [RequestRecord]) async throws(StoreError) -> Int {
+        let storable = records.filter(\.isStorable)
+        guard !storable.isEmpty else { return 0 }
+        let parameters: [PostgresValue?] = [
+            .textArray(storable.map(\.userID)), .textArray(storable.map(\.appID)),
+            .textArray(storable.map(\.provider)), .textArray(storable.map(\.model)),
+            .integerArray(storable.map(\.storedStatus)), .integerArray(storable.map(\.storedLatency)),
+            .integerArray(storable.map(\.createdAt)),
+        ]
+        return try await run(Statements.insertRecords, parameters).affectedRows
+    }
+
+    package func userStats(userID: String, now: Int64) async throws(StoreError) -> RequestStats {
+        try await stats(Statements.userStats, scope: .text(userID), now: now)
+    }
+
+    package func appStats(appID: String, now: Int64) async throws(StoreError) -> RequestStats {
+        try await stats(Statements.appStats, scope: .text(appID), now: now)
+    }
+
+    private func stats(_ statement: PreparedStatement, scope: PostgresValue, now: Int64) async throws(StoreError)
+        -> RequestStats
+    {
+        let windows = RequestStats.windowStarts(now: now)
+        let rows = try await run(statement, [scope, .integer(windows.last7Days), .integer(windows.last30Days)])
+        return RequestStats(
+            rows: (0..<rows.count).map { row in
+                StatsRow(
+                    kind: rows.string(row, 0) ?? "",
+                    name: rows.string(row, 1),
+                    total: Int(rows.int64(row, 2) ?? 0),
+                    last7Days: Int(rows.int64(row, 3) ?? 0),
+                    last30Days: Int(rows.int64(row, 4) ?? 0),
+                    errors: Int(rows.int64(row, 5) ?? 0),
+                    lastRequestAt: rows.int64(row, 6),
+                    userCount: Int(rows.int64(row, 7) ?? 0)
+                )
+            }
+        )
+    }
+
     /// On a session of its own with a long deadline: a batch that scans a large table must neither be cut at
     /// `DB_TIMEOUT_MS` nor take the loop's shared connection (and the requests on it) down with it.
     package func purge(recordsBefore: Int64?, usersBefore: Int64?, limit: Int) async throws(StoreError) -> PurgeCounts {

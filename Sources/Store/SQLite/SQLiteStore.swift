@@ -403,7 +403,7 @@ package final class SQLiteStore: AccountStore {
     /// The answer comes within `DB_TIMEOUT_MS` whatever the disk does: a deadline resumes the caller with `.timeout`
     /// (a job that has not started by then is skipped; one already running finishes unobserved, like a PostgreSQL
     /// statement whose connection was lost). A store closed meanwhile answers `.unavailable`.
-    private func run<Result: Sendable>(
+    func run<Result: Sendable>(
         _ body: @escaping @Sendable (SQLiteConnection) throws(SQLiteError) -> Result
     ) async throws(StoreError) -> Result {
         guard !isClosed.load(ordering: .acquiring) else { throw .unavailable }
