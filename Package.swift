@@ -35,10 +35,17 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .executableTarget(name: "byok-relay", dependencies: ["Relay"], swiftSettings: swiftSettings),
+    // A mock AI provider on real HTTP for integration tests and benchmarks (docs/testing.md); never shipped.
+    .target(name: "MockProvider", dependencies: ["HTTP", "EventLoop"], swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "mock-provider",
+        dependencies: ["MockProvider", "EventLoop"],
+        swiftSettings: swiftSettings
+    ),
 
     .target(
         name: "TestSupport",
-        dependencies: ["HTTP", "EventLoop"],
+        dependencies: ["HTTP", "EventLoop", "MockProvider"],
         path: "Tests/TestSupport",
         swiftSettings: swiftSettings
     ),
