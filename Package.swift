@@ -60,6 +60,12 @@ var targets: [Target] = [
     .testTarget(name: "UpstreamTests", dependencies: ["Upstream"], swiftSettings: swiftSettings),
     .testTarget(name: "HTTPTests", dependencies: ["HTTP", "EventLoop", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(
+        name: "MockProviderTests",
+        // mock-provider only so the executable is built for the test that runs it.
+        dependencies: ["MockProvider", "TestSupport", "HTTP", "EventLoop", "mock-provider"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
         name: "RelayTests",
         dependencies: ["Relay", "HTTP", "EventLoop", "Store", "Crypto"],
         swiftSettings: swiftSettings
