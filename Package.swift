@@ -35,10 +35,17 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .executableTarget(name: "byok-relay", dependencies: ["Relay"], swiftSettings: swiftSettings),
+    // A mock AI provider on real HTTP for integration tests and benchmarks (docs/testing.md); never shipped.
+    .target(name: "MockProvider", dependencies: ["HTTP", "EventLoop"], swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "mock-provider",
+        dependencies: ["MockProvider", "EventLoop"],
+        swiftSettings: swiftSettings
+    ),
 
     .target(
         name: "TestSupport",
-        dependencies: ["HTTP", "EventLoop"],
+        dependencies: ["HTTP", "EventLoop", "MockProvider"],
         path: "Tests/TestSupport",
         swiftSettings: swiftSettings
     ),
@@ -52,6 +59,12 @@ var targets: [Target] = [
     .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
     .testTarget(name: "UpstreamTests", dependencies: ["Upstream"], swiftSettings: swiftSettings),
     .testTarget(name: "HTTPTests", dependencies: ["HTTP", "EventLoop", "TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "MockProviderTests",
+        // mock-provider only so the executable is built for the test that runs it.
+        dependencies: ["MockProvider", "TestSupport", "HTTP", "EventLoop", "mock-provider"],
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "RelayTests",
         dependencies: ["Relay", "HTTP", "EventLoop", "Store", "Crypto"],

@@ -178,6 +178,23 @@ import Testing
         #expect(client.waitForClose(timeout: 2))
     }
 
+    @Test func testHandlerLearnsTheConnectionAndWhoClosedIt() throws {
+        let harness = try ServerHarness()
+        defer { harness.stop() }
+        let client = try RawClient(port: harness.port)
+        try client.send("GET /peer HTTP/1.1\r\nHost: t\r\n\r\nGET /peer HTTP/1.1\r\nHost: t\r\n\r\n")
+        let first = try client.readResponse().bodyText
+        #expect(first.hasSuffix(" 127.0.0.1:\(client.localPort)"))
+        #expect(try client.readResponse().bodyText == first)  // kept alive: the same connection
+        client.close()
+        #expect(harness.events.wait(for: "closed by peer 127.0.0.1:\(client.localPort)", timeout: 2))
+
+        let other = try RawClient(port: harness.port)
+        try other.send("GET /peer HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        #expect(try other.readResponse().bodyText != first)
+        #expect(harness.events.wait(for: "closed by server 127.0.0.1:\(other.localPort)", timeout: 3))
+    }
+
     @Test func testDrainLetsASlowResponseFinishThenStops() throws {
         let harness = try ServerHarness()
         let client = try RawClient(port: harness.port)
@@ -299,6 +316,10 @@ final class TestHandler: HTTPHandler {
         switch path {
         case "/hello":
             exchange.respond(status: 200, headers: HTTPResponseHeaders(), body: Array("hello".utf8))
+        case "/peer":
+            let connection = exchange.connectionInfo
+            let peer = connection.peer.map { "\($0.host):\($0.port)" } ?? "unknown"
+            exchange.respond(status: 200, headers: HTTPResponseHeaders(), body: Array("\(connection.id) \(peer)".utf8))
         case "/echo":
             var body: [UInt8] = []
             exchange.readBody(chunk: { body.append(contentsOf: $0) }) {
@@ -371,6 +392,11 @@ final class TestHandler: HTTPHandler {
 
     func requestRefused(_ refusal: HTTPRefusal, exchange: HTTPExchange) {
         exchange.respond(status: refusal.status, headers: HTTPResponseHeaders(), body: Array("refused".utf8))
+    }
+
+    func connectionClosed(_ connection: HTTPConnectionInfo, byPeer: Bool) {
+        let peer = connection.peer.map { "\($0.host):\($0.port)" } ?? "unknown"
+        events.record("closed by \(byPeer ? "peer" : "server") \(peer)")
     }
 
     private func after(milliseconds: Int, _ body: @escaping () -> Void) {

@@ -46,6 +46,16 @@ package final class RawClient {
 
     deinit { Glibc.close(descriptor) }
 
+    /// The local port of this connection: the peer port the server sees.
+    package var localPort: Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     /// Sends `text` as UTF-8.
     package func send(_ text: String) throws { try send(Array(text.utf8)) }
 

@@ -33,6 +33,8 @@ package final class SocketConnection {
     private var isClosingAfterFlush = false
     private var hasReportedPeerClose = false
 
+    /// The peer's address and port, read once when the connection is taken over (nil if the system could not tell).
+    package let peerAddress: PeerAddress?
     /// Bytes queued but not yet accepted by the kernel.
     package private(set) var queuedByteCount = 0
     /// Receives events. Weak: the owner holds the connection. Each report holds a strong reference for its
@@ -43,6 +45,7 @@ package final class SocketConnection {
     package init(loop: Loop, descriptor: Int32) {
         self.loop = loop
         self.descriptor = descriptor
+        self.peerAddress = PeerAddress.ofConnectedSocket(descriptor)
         readWatcher = FileDescriptorWatcher(loop: loop, descriptor: descriptor, interest: .readable) {
             [unowned self] in readReady()
         }

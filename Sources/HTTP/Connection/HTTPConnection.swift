@@ -19,6 +19,8 @@ final class HTTPConnection: SocketConnectionDelegate {
     }
 
     private let socket: SocketConnection
+    /// Which connection this is, and the client's address.
+    let info: HTTPConnectionInfo
     private let loop: Loop
     private unowned let server: HTTPLoopServer
     private let configuration: HTTPServerConfiguration
@@ -38,8 +40,10 @@ final class HTTPConnection: SocketConnectionDelegate {
     private var hasSentContinue = false
     private var isReadingPaused = false
 
-    init(descriptor: Int32, loop: Loop, server: HTTPLoopServer) {
-        self.socket = SocketConnection(loop: loop, descriptor: descriptor)
+    init(descriptor: Int32, id: UInt64, loop: Loop, server: HTTPLoopServer) {
+        let socket = SocketConnection(loop: loop, descriptor: descriptor)
+        self.socket = socket
+        self.info = HTTPConnectionInfo(id: id, peer: socket.peerAddress)
         self.loop = loop
         self.server = server
         self.configuration = server.configuration
@@ -67,7 +71,7 @@ final class HTTPConnection: SocketConnectionDelegate {
         drive()
     }
 
-    func socketClosedByPeer() { close() }
+    func socketClosedByPeer() { close(byPeer: true) }
 
     func socketDrained() {
         if let exchange, exchange.hasStartedResponse, !exchange.isFinished {
@@ -410,13 +414,13 @@ final class HTTPConnection: SocketConnectionDelegate {
     }
 
     /// Closes at once. Reached from the peer, a timer, a refusal and a shutdown, sometimes twice in one turn.
-    func close() {
+    func close(byPeer: Bool = false) {
         guard phase != .closed else { return }
         phase = .closed
         timer?.close()
         socket.close()
         if let exchange, !exchange.isFinished { exchange.cancel() }
         exchange = nil
-        server.connectionClosed(self)
+        server.connectionClosed(self, byPeer: byPeer)
     }
 }

@@ -29,6 +29,8 @@ package final class HTTPExchange {
     let expectsContinue: Bool
     /// The loop this exchange lives on.
     package let loop: Loop
+    /// The connection the request came on: its id and the client's address.
+    package let connectionInfo: HTTPConnectionInfo
     /// Monotonic time the head was complete (or the refusal was decided), for durations.
     package let startedAt: UInt64
 
@@ -57,6 +59,7 @@ package final class HTTPExchange {
         self.asksForKeepAlive = requestHead?.isKeepAlive ?? false
         self.expectsContinue = requestHead?.expectsContinue ?? false
         self.loop = loop
+        self.connectionInfo = connection.info
         self.connection = connection
         self.startedAt = MonotonicClock.nowNanoseconds()
     }

@@ -5,4 +5,11 @@ package protocol HTTPHandler: AnyObject {
     /// The HTTP layer refuses the request (`exchange.head` is what could be read, `nil` before a head). Write the
     /// error response; the connection closes after it.
     func requestRefused(_ refusal: HTTPRefusal, exchange: HTTPExchange)
+    /// A connection closed, after its exchange (if one was open) was cancelled or finished. `byPeer`: the client
+    /// closed or reset it, rather than the server deciding to. Optional: the default does nothing.
+    func connectionClosed(_ connection: HTTPConnectionInfo, byPeer: Bool)
+}
+
+extension HTTPHandler {
+    package func connectionClosed(_ connection: HTTPConnectionInfo, byPeer: Bool) {}
 }

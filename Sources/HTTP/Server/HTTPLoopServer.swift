@@ -21,14 +21,15 @@ final class HTTPLoopServer {
     var isDraining: Bool { server.state.isDraining }
 
     private func accepted(_ descriptor: Int32) {
-        let connection = HTTPConnection(descriptor: descriptor, loop: loop, server: self)
+        let id = server.state.connectionOpened()
+        let connection = HTTPConnection(descriptor: descriptor, id: id, loop: loop, server: self)
         connections[ObjectIdentifier(connection)] = connection
-        server.state.connectionOpened()
         connection.start()
     }
 
-    func connectionClosed(_ connection: HTTPConnection) {
+    func connectionClosed(_ connection: HTTPConnection, byPeer: Bool) {
         guard connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
+        handler.connectionClosed(connection.info, byPeer: byPeer)
         server.connectionClosed()
     }
 

@@ -4,6 +4,7 @@ import Synchronization
 package final class HTTPServerState: Sendable {
     private let draining = Atomic<Bool>(false)
     private let connections = Atomic<Int>(0)
+    private let connectionSerial = Atomic<UInt64>(0)
 
     package init() {}
 
@@ -16,7 +17,11 @@ package final class HTTPServerState: Sendable {
         !draining.exchange(true, ordering: .acquiringAndReleasing)
     }
 
-    func connectionOpened() { connections.add(1, ordering: .relaxed) }
+    /// Counts a new connection and returns its id (HTTPConnectionInfo.id).
+    func connectionOpened() -> UInt64 {
+        connections.add(1, ordering: .relaxed)
+        return connectionSerial.add(1, ordering: .relaxed).newValue
+    }
 
     /// Returns the count after the close.
     func connectionClosed() -> Int { connections.subtract(1, ordering: .relaxed).newValue }
