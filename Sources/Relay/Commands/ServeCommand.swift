@@ -70,11 +70,13 @@ enum ServeCommand {
             }
         )
         let signals = SignalHandling(loop: workers.loops[0]) {
-            logger.info("draining", [("open_connections", .int(state.openConnections))])
+            let openConnections = state.openConnections
+            // Readiness turns 503 before the line is written, so whoever sees the line sees the drain.
             server.beginDrain(
                 delayMilliseconds: configuration.drainDelay.milliseconds,
                 timeoutMilliseconds: configuration.shutdownTimeout.milliseconds
             )
+            logger.info("draining", [("open_connections", .int(openConnections))])
         }
         signals.start()
         workers.start()
