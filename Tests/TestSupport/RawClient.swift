@@ -83,8 +83,41 @@ package final class RawClient {
         shutdown(descriptor, Int32(SHUT_RDWR))
     }
 
+    /// Reads bytes until `marker` has arrived (or the deadline passes) and returns everything up to and including
+    /// it, leaving the rest buffered: for streamed bodies read piece by piece.
+    package func read(through marker: [UInt8], timeout: Double = 5) throws -> [UInt8] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var end = Self.find(marker, in: buffer)
+        while end == nil {
+            try fill(until: deadline)
+            end = Self.find(marker, in: buffer)
+        }
+        let taken = Array(buffer[0..<(end! + marker.count)])
+        buffer.removeFirst(end! + marker.count)
+        return taken
+    }
+
+    /// One `recv` of at most `maximum` bytes from the buffer or the socket (0 when the peer closed): a reader that
+    /// sets its own pace.
+    package func receive(maximum: Int, timeout: Double = 5) throws -> [UInt8] {
+        if buffer.isEmpty {
+            do { try fill(until: Date().addingTimeInterval(timeout), maximum: maximum) } catch ClientError.closed {
+                return []
+            }
+        }
+        let taken = Array(buffer.prefix(maximum))
+        buffer.removeFirst(taken.count)
+        return taken
+    }
+
     /// Reads one response (Content-Length, chunked, or until close). `bodyless` for responses to HEAD.
     package func readResponse(timeout: Double = 5, bodyless: Bool = false) throws -> Response {
+        let head = try readHead(timeout: timeout)
+        return try readBody(of: head, timeout: timeout, bodyless: bodyless)
+    }
+
+    /// Reads a response head; the body stays unread (`readBody(of:)`, `read(through:)`, `receive(maximum:)`).
+    package func readHead(timeout: Double = 5) throws -> Response {
         let deadline = Date().addingTimeInterval(timeout)
         var headEnd: Int?
         while headEnd == nil {
@@ -101,8 +134,15 @@ package final class RawClient {
             let colon = line.firstIndex(of: ":")!
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
-        let response = { (body: [UInt8]) in Response(status: status, headers: headers, body: body) }
-        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
+        return Response(status: status, headers: headers, body: [])
+    }
+
+    /// Reads the body of the response whose head `readHead` returned.
+    package func readBody(of head: Response, timeout: Double = 5, bodyless: Bool = false) throws -> Response {
+        let deadline = Date().addingTimeInterval(timeout)
+        let response = { (body: [UInt8]) in Response(status: head.status, headers: head.headers, body: body) }
+        func header(_ name: String) -> String? { head.header(name) }
+        let status = head.status
         if status == 100 { return response([]) }
         if bodyless || status == 204 || status == 304 { return response([]) }
         if let length = header("content-length").flatMap(Int.init) {
@@ -149,13 +189,13 @@ package final class RawClient {
     /// Bytes received and not yet consumed by `readResponse`.
     package var unreadBytes: [UInt8] { buffer }
 
-    private func fill(until deadline: Date) throws {
+    private func fill(until deadline: Date, maximum: Int = 65536) throws {
         let remaining = deadline.timeIntervalSinceNow
         guard remaining > 0 else { throw ClientError.timedOut }
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         let ready = poll(&poller, 1, Int32(remaining * 1000))
         guard ready > 0 else { throw ClientError.timedOut }
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        var chunk = [UInt8](repeating: 0, count: maximum)
         let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
         if count <= 0 { throw ClientError.closed }
         buffer.append(contentsOf: chunk[0..<count])

@@ -87,6 +87,9 @@ package final class RelayProcess: @unchecked Sendable {
         LiveRelays.shared.remove(process.processIdentifier)
     }
 
+    /// The relay's process id (for its memory in /proc).
+    package var processIdentifier: Int32 { process.processIdentifier }
+
     /// Sends a signal (SIGTERM by default).
     package func signal(_ signal: Int32 = SIGTERM) { kill(process.processIdentifier, signal) }
 
