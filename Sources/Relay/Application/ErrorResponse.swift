@@ -44,8 +44,14 @@ enum RelayError: Error, Equatable {
     case baseURLMismatch
     case baseURLUnresolvable
     case baseURLResolvesToBlockedAddress
+    // Models (§5.6, §6.1, §6.5)
+    case duplicateModelMember
+    case modelRequired
+    case unroutableModel(String)
+    case modelNotPermitted(model: String, allowedModels: [String])
+    // Upstream (§5.9)
     case upstreamUnreachable
-    case upstreamTimedOut(milliseconds: Int)
+    case upstreamTimedOut(Duration)
 }
 
 /// The one mapping from errors to the wire: status, the contract's exact message, extra headers, and a short label
@@ -54,6 +60,7 @@ struct ErrorResponse {
     let status: Int
     let message: String
     let extraHeaders: [(String, String)]
+    /// Members after `error` that a section documents (`allowed_models`, §1.2).
     let extraMembers: [(String, JSONValue)]
     let label: String
 
@@ -174,13 +181,33 @@ struct ErrorResponse {
                 "x-relay-base-url must not resolve to a private or reserved IP address",
                 label: "invalid_base_url"
             )
-        case .upstreamUnreachable: self.init(502, "Failed to reach AI provider", label: "upstream_unreachable")
-        case .upstreamTimedOut(let milliseconds):
+        case .duplicateModelMember:
+            self.init(400, "Request body has more than one \"model\" member", label: "duplicate_model")
+        case .modelRequired:
             self.init(
-                504,
-                "AI provider timed out (\(UpstreamTimeoutText.seconds(milliseconds: milliseconds)) s). Please retry.",
-                label: "upstream_timeout"
+                400,
+                "model field is required. Use \"provider/model-name\" (e.g. \"anthropic/claude-3-5-haiku\") or a "
+                    + "recognised model name (e.g. \"gpt-4o\"). See GET /models for the full routing table.",
+                label: "model_required"
             )
+        case .unroutableModel(let model):
+            self.init(
+                400,
+                "Cannot route model \"\(model)\". Use \"provider/model-name\" format or a recognised model name. "
+                    + "Supported providers: \(Provider.all.map(\.name).joined(separator: ", ")). "
+                    + "See GET /models for the full routing table.",
+                label: "unroutable_model"
+            )
+        case .modelNotPermitted(let model, let allowedModels):
+            self.init(
+                403,
+                "Model \"\(model)\" is not permitted on this relay.",
+                members: [("allowed_models", .array(allowedModels.map(JSONValue.string)))],
+                label: "model_not_permitted"
+            )
+        case .upstreamUnreachable: self.init(502, "Failed to reach AI provider", label: "upstream_unreachable")
+        case .upstreamTimedOut(let timeout):
+            self.init(504, "AI provider timed out (\(timeout.secondsText) s). Please retry.", label: "upstream_timeout")
         }
     }
 

@@ -60,6 +60,12 @@ package struct CORSPolicy: Equatable, Sendable {
         return headers
     }
 
+    /// Headers for a relayed provider response: the fixed exposed list followed by every upstream header name
+    /// `upstream` forwards (§1.4, §5.7), so browser code can read request ids, rate limits and retry hints.
+    package func responseHeaders(origin: String?, relaying upstream: ResponseHeaders) -> [(String, String)] {
+        responseHeaders(origin: origin, forwardedHeaderNames: upstream.exposedNames)
+    }
+
     /// Headers for the `204` answer to any `OPTIONS` request (§1.4's preflight table).
     ///
     /// `requestedHeaders` is the `Access-Control-Request-Headers` value (several fields joined with `, `).

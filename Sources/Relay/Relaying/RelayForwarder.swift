@@ -49,7 +49,7 @@ final class RelayForwarder: UpstreamTransferDelegate {
         self.transfer = transfer
         exchange.onCancel = { [self] in clientLeft() }
         exchange.onWritable = { [self] in self.transfer?.resume() }
-        exchange.onShutdown = { [self] in fail(.shutdown) }
+        exchange.onShutdown = { [self] in fail(.relayShuttingDown) }
         if case .streamed = upstream.body {
             exchange.readBody(
                 chunk: { [self] bytes in
@@ -65,9 +65,9 @@ final class RelayForwarder: UpstreamTransferDelegate {
 
     func upstreamHeadReceived(status: Int, headers: [(name: String, value: String)]) {
         self.status = status
-        let shaped = RelayedResponseHead(upstreamHeaders: headers)
+        let shaped = ResponseHeaders(upstream: headers)
         isEventStream = shaped.isEventStream
-        endsWithErrorFrame = shaped.isEventStream && shaped.hasIdentityEncoding
+        endsWithErrorFrame = shaped.acceptsErrorFrame
         let context = application.context
         var response = HTTPResponseHeaders()
         for (name, value) in CORSPolicy.securityHeaders where !(isEventStream && name == "Cache-Control") {
@@ -77,8 +77,7 @@ final class RelayForwarder: UpstreamTransferDelegate {
             response.add("Cache-Control", CORSPolicy.eventStreamCacheControl)
             response.add("X-Accel-Buffering", "no")
         }
-        let exposed = shaped.forwarded.map(\.name)
-        for (name, value) in context.cors.responseHeaders(origin: request.origin, forwardedHeaderNames: exposed) {
+        for (name, value) in context.cors.responseHeaders(origin: request.origin, relaying: shaped) {
             response.add(name, value)
         }
         response.add("x-request-id", request.requestID)
@@ -90,7 +89,7 @@ final class RelayForwarder: UpstreamTransferDelegate {
         let exchange = request.exchange
         guard !exchange.isFinished else { return true }  // curl is told to stop by cancel(); drop the bytes
         guard exchange.isWritable else { return false }
-        if endsWithErrorFrame { boundary.observe(bytes) }
+        if endsWithErrorFrame { boundary.bytesSent(bytes) }
         exchange.write(bytes)
         return true
     }
@@ -105,10 +104,8 @@ final class RelayForwarder: UpstreamTransferDelegate {
         if !headReceived {
             let error: RelayError =
                 switch failure {
-                case .connectTimedOut:
-                    .upstreamTimedOut(milliseconds: application.context.configuration.upstreamConnectTimeout.milliseconds)
-                case .headTimedOut:
-                    .upstreamTimedOut(milliseconds: application.context.configuration.upstreamTimeout.milliseconds)
+                case .connectTimedOut: .upstreamTimedOut(application.context.configuration.upstreamConnectTimeout)
+                case .headTimedOut: .upstreamTimedOut(application.context.configuration.upstreamTimeout)
                 case .blockedAddress: .baseURLResolvesToBlockedAddress
                 case .idleTimedOut, .unreachable: .upstreamUnreachable
                 }
@@ -125,7 +122,7 @@ final class RelayForwarder: UpstreamTransferDelegate {
             }
             return
         }
-        fail(failure == .idleTimedOut ? .idleTimeout : .providerFailure)
+        fail(failure == .idleTimedOut ? .idleTimedOut : .providerFailed)
     }
 
     // MARK: Endings
@@ -137,7 +134,7 @@ final class RelayForwarder: UpstreamTransferDelegate {
     }
 
     /// After the head: an SSE error frame then a clean end, or a truncated response (CONTRACT.md §5.8).
-    private func fail(_ cause: StreamInterruption) {
+    private func fail(_ cause: StreamFailure) {
         transfer?.cancel()
         transfer = nil
         let exchange = request.exchange
@@ -149,13 +146,13 @@ final class RelayForwarder: UpstreamTransferDelegate {
             return
         }
         if endsWithErrorFrame {
-            exchange.write(cause.frame(afterBoundary: boundary.isAtBoundary))
+            exchange.write(cause.errorFrame(after: boundary))
             exchange.finish()
         } else {
             exchange.abort()
         }
         // §5.10: a provider failure after the head is recorded as 502; the client already has the provider's status.
-        complete(status: status, label: cause.label, recordedStatus: cause == .shutdown ? status : 502)
+        complete(status: status, label: cause.label, recordedStatus: cause == .relayShuttingDown ? status : 502)
     }
 
     /// The end of the relay: the request record (when the request reached the provider stage), then the answer
@@ -188,56 +185,5 @@ final class RelayForwarder: UpstreamTransferDelegate {
         exchange.onCancel = nil
         exchange.onWritable = nil
         exchange.onShutdown = nil
-    }
-}
-
-/// Why a response that had started was cut short (CONTRACT.md §5.8's frame table).
-enum StreamInterruption {
-    case providerFailure
-    case idleTimeout
-    case shutdown
-
-    var message: String {
-        switch self {
-        case .providerFailure: "Stream interrupted by provider"
-        case .idleTimeout: "AI provider stream timed out"
-        case .shutdown: "Relay is shutting down"
-        }
-    }
-
-    var label: String {
-        switch self {
-        case .providerFailure: "upstream_broken"
-        case .idleTimeout: "upstream_idle_timeout"
-        case .shutdown: "shutting_down"
-        }
-    }
-
-    /// `event: error` + `data: {"error":"…"}` + LF LF, after LF LF when the bytes sent so far end mid-event.
-    func frame(afterBoundary: Bool) -> [UInt8] {
-        let data = JSONValue.object([("error", .string(message))]).bytes
-        return Array((afterBoundary ? "" : "\n\n").utf8) + Array("event: error\ndata: ".utf8) + data
-            + Array("\n\n".utf8)
-    }
-}
-
-/// Remembers the last bytes of a stream to tell whether they end with an event boundary (LF LF or CR LF CR LF).
-struct EventBoundaryTracker {
-    private var tail: [UInt8] = [0, 0, 0, 0]
-    private var hasBytes = false
-
-    mutating func observe(_ bytes: UnsafeRawBufferPointer) {
-        guard !bytes.isEmpty else { return }
-        hasBytes = true
-        for byte in bytes.suffix(4) {
-            tail.removeFirst()
-            tail.append(byte)
-        }
-    }
-
-    /// True before any byte, and after `\n\n` or `\r\n\r\n`.
-    var isAtBoundary: Bool {
-        guard hasBytes else { return true }
-        return (tail[2] == 0x0A && tail[3] == 0x0A) || tail == [0x0D, 0x0A, 0x0D, 0x0A]
     }
 }
