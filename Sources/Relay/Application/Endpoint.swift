@@ -10,6 +10,10 @@ enum Endpoint: Sendable {
     case account(AccountRoute)
     /// `POST /relay/:provider/*` (CONTRACT.md §5).
     case relay
+    /// `POST /relay` (§6.1).
+    case unifiedRelay
+    /// `GET /models` (§6.4).
+    case models
 
     static let router = Router<Endpoint>([
         .init("GET", "/health", .health),
@@ -26,13 +30,15 @@ enum Endpoint: Sendable {
         .init("GET", "/stats/:app_id", .account(.appStats)),
         .init("POST", "/keys/:provider/rotate", .account(.rotateKey)),
         .init("POST", "/relay/:provider/*", .relay),
+        .init("POST", "/relay", .unifiedRelay),
+        .init("GET", "/models", .models),
     ])
 
     /// Probes answer while the relay is starting; everything else gets 503 then (CONTRACT.md E6).
     var answersWhileStarting: Bool {
         switch self {
         case .liveness, .readiness: true
-        case .health, .version, .account, .relay: false
+        case .health, .version, .account, .relay, .unifiedRelay, .models: false
         }
     }
 
@@ -40,7 +46,7 @@ enum Endpoint: Sendable {
     var isProbe: Bool {
         switch self {
         case .health, .liveness, .readiness: true
-        case .version, .account, .relay: false
+        case .version, .account, .relay, .unifiedRelay, .models: false
         }
     }
 }

@@ -64,6 +64,8 @@ final class RelayApplication: HTTPHandler {
         case .readiness:
             let (isReady, body) = HealthEndpoints.readiness(context)
             respond(request, status: isReady ? 200 : 503, json: body)
+        case .unifiedRelay: relayUnified(request)
+        case .models: respond(request, status: 200, body: context.modelsDocument, label: nil)
         case .relay:
             let provider = String(decoding: PercentEncoding.decoded((parameters.first?.value ?? "").utf8), as: UTF8.self)
             relay(request, provider: provider, remainder: remainder ?? "")

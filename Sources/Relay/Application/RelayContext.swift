@@ -30,6 +30,10 @@ package final class RelayContext: Sendable {
     let databaseHealth = DatabaseHealth()
     /// Resolves `x-relay-base-url` host names off the loops (CONTRACT.md §5.5 check 9).
     let hostResolver = HostResolver()
+    /// `ALLOWED_MODELS` (§6.5).
+    let modelAllowlist: ModelAllowlist
+    /// The `GET /models` body (§6.4), encoded once.
+    let modelsDocument: [UInt8]
     private let starting = Atomic<Bool>(true)
 
     init(
@@ -47,6 +51,8 @@ package final class RelayContext: Sendable {
         self.registrationGate = registrationGate
         self.recorder = recorder
         self.cors = CORSPolicy(configuration: configuration)
+        self.modelAllowlist = ModelAllowlist(configuration: configuration)
+        self.modelsDocument = ModelsDocument(allowlist: modelAllowlist).json.bytes
         self.router = Endpoint.router
         self.securityHeaders = HTTPResponseHeaders(CORSPolicy.securityHeaders)
         if case .any = configuration.allowedOrigins {

@@ -43,6 +43,100 @@ extension RelayApplication {
             return respond(request, error: .pathNotPermitted(path: path.normalised, provider: target.providerName))
         }
         guard let provider else { return respond(request, error: .unknownRelayProvider(target.providerName)) }
+        var query = request.exchange.head.query.map(String.init)
+        if provider.name == "google" { query = GoogleQuery.rewrite(query: query?[...], normalised: path.normalised) }
+        let forwarded = path.forwarded + (query.map { "?" + $0 } ?? "")
+        let googleModel =
+            provider.name == "google" ? ModelAllowlist.googlePathModel(normalisedPath: path.normalised) : nil
+        guard context.modelAllowlist.isRestricted else {
+            // Unrestricted: the body streams upstream as it arrives, never read here (§5.4, §5.6).
+            return forward(request, account: account, provider: provider, target: forwarded, model: googleModel)
+        }
+        // §5.2 step 12: the model allowlist reads the whole body first; it is then forwarded unchanged.
+        let bound = LoopBound((self, request))
+        Task(executorPreference: request.exchange.loop) {
+            let (application, request) = bound.value
+            guard let body = await request.exchange.collectBody() else { return }
+            let contentType = request.exchange.head.headers["content-type"]
+            let model: String?
+            do throws(ModelRefusal) {
+                try application.context.modelAllowlist.requireAllowed(
+                    provider: provider.name,
+                    normalisedPath: path.normalised,
+                    body: body,
+                    contentType: contentType
+                )
+                model = try ModelAllowlist.directModel(
+                    provider: provider.name,
+                    normalisedPath: path.normalised,
+                    body: body,
+                    contentType: contentType
+                )
+            } catch {
+                return application.respond(request, error: error.relayError)
+            }
+            application.forward(
+                request,
+                account: account,
+                provider: provider,
+                target: forwarded,
+                model: model,
+                body: body
+            )
+        }
+    }
+
+    /// `POST /relay` (§6): the body's `model` chooses the provider and path; the body is read whole, checked and
+    /// rewritten (§6.3), then relayed as a direct request would be.
+    func relayUnified(_ request: RelayRequest) {
+        let credential = TokenCredential(headers: request.exchange.head.headers)
+        let bound = LoopBound((self, request))
+        Task(executorPreference: request.exchange.loop) {
+            let (application, request) = bound.value
+            let account: Account
+            switch application.context.accounts.cachedAuthentication(credential) {
+            case .success(let found)?: account = found
+            case .failure(let error)?: return application.respond(request, error: error)
+            case nil:
+                switch await application.context.accounts.authenticate(credential) {
+                case .success(let found): account = found
+                case .failure(let error): return application.respond(request, error: error)
+                }
+            }
+            guard let bytes = await request.exchange.collectBody() else { return }
+            let body: UnifiedBody
+            do throws(ModelRefusal) {
+                body = try UnifiedBody(parsing: bytes, contentType: request.exchange.head.headers["content-type"])
+                try application.context.modelAllowlist.requireAllowed(unifiedModel: body.model)
+            } catch {
+                return application.respond(request, error: error.relayError)
+            }
+            guard let provider = Provider.named(body.route.provider) else {
+                return application.respond(request, error: .unroutableModel(body.model))
+            }
+            let target = body.route.path + (body.route.query.map { "?" + $0 } ?? "")
+            application.forward(
+                request,
+                account: account,
+                provider: provider,
+                target: target,
+                model: body.model,
+                body: body.forwardedBody
+            )
+        }
+    }
+
+    /// §5.2 steps 13–16: the stored key, the base URL (and for `x-relay-base-url` its checks and resolution), then
+    /// the upstream transfer. `target` is the forwarded path with its query; `body` is the whole body when it was
+    /// read first, nil when it streams from the client.
+    private func forward(
+        _ request: RelayRequest,
+        account: Account,
+        provider: Provider,
+        target: String,
+        model: String?,
+        body: [UInt8]? = nil
+    ) {
         guard let storedKey = account.key(for: provider.name) else {
             return respond(request, error: .noStoredKey(provider: provider.name))
         }
@@ -54,23 +148,25 @@ extension RelayApplication {
         } catch {
             return respond(request, error: .keyUndecryptable(provider: provider.name))
         }
-        let key = material.key
         let destination: UpstreamDestination
         switch upstreamDestination(for: provider, request: request, boundOrigin: material.boundOrigin) {
         case .failure(let error): return respond(request, error: error)
         case .success(let found): destination = found
         }
-        var query = request.exchange.head.query.map(String.init)
-        if provider.name == "google" { query = GoogleQuery.rewrite(query: query?[...], normalised: path.normalised) }
-        let url = destination.baseURL + path.forwarded + (query.map { "?" + $0 } ?? "")
-        let upstream = makeUpstreamRequest(request, provider: provider, key: key, url: url, destination: destination)
+        let upstream = makeUpstreamRequest(
+            request,
+            provider: provider,
+            key: material.key,
+            url: destination.baseURL + target,
+            body: body,
+            destination: destination
+        )
         guard let host = destination.resolve else {
-            return startForwarding(request, account: account, provider: provider.name, upstream)
+            return startForwarding(request, account: account, provider: provider.name, model: model, upstream)
         }
         // §5.5 checks 9–10: resolve once, refuse if any address is blocked, pin the checked addresses.
         let bound = LoopBound((self, request, upstream))
-        let loop = request.exchange.loop
-        context.hostResolver.resolve(host.name, on: loop) { addresses in
+        context.hostResolver.resolve(host.name, on: request.exchange.loop) { addresses in
             let (application, request, upstream) = bound.value
             guard !addresses.isEmpty else { return application.respond(request, error: .baseURLUnresolvable) }
             if addresses.contains(where: HostResolver.isBlocked) {
@@ -83,7 +179,7 @@ extension RelayApplication {
                 addresses: addresses,
                 checksEverySocket: true
             )
-            application.startForwarding(request, account: account, provider: provider.name, pinned)
+            application.startForwarding(request, account: account, provider: provider.name, model: model, pinned)
         }
     }
 
@@ -144,15 +240,21 @@ extension RelayApplication {
         provider: Provider,
         key: String,
         url: String,
+        body read: [UInt8]?,
         destination: UpstreamDestination
     ) -> UpstreamRequest {
         let head = request.exchange.head
         let hasBody: Bool
         let body: UpstreamRequest.Body
-        switch head.framing {
-        case .none: (hasBody, body) = (false, .none)
-        case .contentLength(let length): (hasBody, body) = (length > 0, length > 0 ? .streamed(length: length) : .none)
-        case .chunked: (hasBody, body) = (true, .streamed(length: nil))
+        if let read {
+            (hasBody, body) = (!read.isEmpty, read.isEmpty ? .none : .complete(read))
+        } else {
+            switch head.framing {
+            case .none: (hasBody, body) = (false, .none)
+            case .contentLength(let length):
+                (hasBody, body) = (length > 0, length > 0 ? .streamed(length: length) : .none)
+            case .chunked: (hasBody, body) = (true, .streamed(length: nil))
+            }
         }
         let configuration = context.configuration
         let headers = RequestHeaders.shape(
