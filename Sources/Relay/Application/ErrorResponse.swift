@@ -163,7 +163,11 @@ struct ErrorResponse {
                 label: "no_key"
             )
         case .baseURLRequired:
-            self.init(400, "x-relay-base-url header is required for openai-compatible provider", label: "invalid_base_url")
+            self.init(
+                400,
+                "x-relay-base-url header is required for openai-compatible provider",
+                label: "invalid_base_url"
+            )
         case .baseURL(let refusal): self.init(400, refusal.message, label: "invalid_base_url")
         case .boundBaseURL(let refusal):
             self.init(400, refusal.message(naming: "base_url"), label: "invalid_base_url")

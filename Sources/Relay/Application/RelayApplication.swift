@@ -67,7 +67,10 @@ final class RelayApplication: HTTPHandler {
         case .unifiedRelay: relayUnified(request)
         case .models: respond(request, status: 200, body: context.modelsDocument, label: nil)
         case .relay:
-            let provider = String(decoding: PercentEncoding.decoded((parameters.first?.value ?? "").utf8), as: UTF8.self)
+            let provider = String(
+                decoding: PercentEncoding.decoded((parameters.first?.value ?? "").utf8),
+                as: UTF8.self
+            )
             relay(request, provider: provider, remainder: remainder ?? "")
         case .account(let route):
             // The one `:provider` or `:app_id` segment, still percent-encoded.

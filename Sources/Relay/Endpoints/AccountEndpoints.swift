@@ -86,7 +86,8 @@ extension RelayApplication {
             case .failure(let error): return respond(request, error: error)
             case .success(let origin): boundOrigin = origin
             }
-            switch await context.accounts.storeKey(key, provider: provider, boundOrigin: boundOrigin, account: account) {
+            switch await context.accounts.storeKey(key, provider: provider, boundOrigin: boundOrigin, account: account)
+            {
             case .failure(let error): respond(request, error: error)
             case .success:
                 respond(request, status: 200, json: .object([("ok", .bool(true)), ("provider", .string(provider))]))

@@ -59,7 +59,11 @@ struct HealthDocument: Sendable {
         body.append(contentsOf: String(uptime).utf8)
         body.append(contentsOf: #","timestamp":"#.utf8)
         JSONText.appendString(WallClock.nowISO8601(), to: &body)
-        let trailing = trailingMembers(databaseOK: isHealthy, upstream: upstream, extraWarnings: warning.map { [$0] } ?? [])
+        let trailing = trailingMembers(
+            databaseOK: isHealthy,
+            upstream: upstream,
+            extraWarnings: warning.map { [$0] } ?? []
+        )
         body.append(contentsOf: Self.suffix(trailing))
         return (isHealthy, body)
     }

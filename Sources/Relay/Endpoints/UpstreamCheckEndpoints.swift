@@ -37,7 +37,8 @@ extension RelayApplication {
         case .failure: return unreachable
         case .success(let response):
             let answer: JSONValue = .object([
-                ("ok", .bool(response.status < 500)), ("provider", .string(name)), ("statusCode", .int(response.status)),
+                ("ok", .bool(response.status < 500)), ("provider", .string(name)),
+                ("statusCode", .int(response.status)),
             ])
             let warning =
                 response.status < 500
@@ -67,7 +68,9 @@ extension RelayApplication {
         if let path = provider.verificationPath {
             guard let client = upstreamClient(on: request.exchange.loop),
                 let base = context.configuration.upstreamOverride(for: name)?.baseURL ?? provider.defaultBaseURL
-            else { return respond(request, error: .keyVerificationFailed(provider: name, reason: "provider unreachable")) }
+            else {
+                return respond(request, error: .keyVerificationFailed(provider: name, reason: "provider unreachable"))
+            }
             let upstream = checkRequest(
                 url: base + path,
                 headers: provider.verificationHeaders(key: key),
@@ -85,7 +88,9 @@ extension RelayApplication {
             respond(
                 request,
                 status: 200,
-                json: .object([("ok", .bool(true)), ("provider", .string(name)), ("rotated", .bool(write == .replaced))])
+                json: .object([
+                    ("ok", .bool(true)), ("provider", .string(name)), ("rotated", .bool(write == .replaced)),
+                ])
             )
         }
     }

@@ -55,7 +55,9 @@ struct ResponseHeadParser {
         while let first = slice.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
             slice = slice.dropFirst()
         }
-        while let last = slice.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { slice = slice.dropLast() }
+        while let last = slice.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+            slice = slice.dropLast()
+        }
         return String(decoding: slice, as: UTF8.self)
     }
 }
