@@ -73,7 +73,7 @@ var targets: [Target] = [
     .testTarget(
         name: "IntegrationTests",
         // Store and Crypto only to check, from outside the relay, what it wrote (ciphertexts decrypt after rotation).
-        dependencies: ["TestSupport", "byok-relay", "Store", "Crypto"],
+        dependencies: ["TestSupport", "MockProvider", "byok-relay", "Store", "Crypto"],
         swiftSettings: swiftSettings
     ),
 ]

@@ -1,7 +1,9 @@
 import Foundation
 
 /// A blocking TCP client for tests: raw bytes out, parsed responses in, every read bounded by a deadline.
-package final class RawClient {
+// Sendable: a test uses one client from one thread at a time (handing it to a helper thread and back); it is never
+// shared concurrently.
+package final class RawClient: @unchecked Sendable {
     /// A response as read off the wire.
     package struct Response: Sendable {
         package let status: Int
@@ -160,7 +162,7 @@ package final class RawClient {
                     lineEnd = Self.find([13, 10], in: buffer)
                 }
                 let sizeText = String(decoding: buffer[0..<lineEnd!], as: UTF8.self)
-                guard let size = Int(sizeText.split(separator: ";")[0], radix: 16) else {
+                guard let size = Int(sizeText.split(separator: ";").first ?? "", radix: 16) else {
                     throw ClientError.malformed(sizeText)
                 }
                 buffer.removeFirst(lineEnd! + 2)
