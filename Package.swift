@@ -57,7 +57,11 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
-    .testTarget(name: "UpstreamTests", dependencies: ["Upstream"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "UpstreamTests",
+        dependencies: ["Upstream", "EventLoop", "MockProvider"],
+        swiftSettings: swiftSettings
+    ),
     .testTarget(name: "HTTPTests", dependencies: ["HTTP", "EventLoop", "TestSupport"], swiftSettings: swiftSettings),
     .testTarget(
         name: "MockProviderTests",

@@ -76,7 +76,9 @@ struct RelayStreamingTests {
         #expect(json.header("content-length") == String(MockProvider.chatCompletionBody.count))
         #expect(json.header("cache-control") == "no-store")
         for code in [401, 429, 500] {
-            let failed = try await onThread { try fixture.relayed("mock=status&code=\(code)&retry_after=7&tag=e\(code)") }
+            let failed = try await onThread {
+                try fixture.relayed("mock=status&code=\(code)&retry_after=7&tag=e\(code)")
+            }
             #expect(failed.status == code)
             #expect(failed.body == MockProvider.errorBody(status: code))
             #expect(failed.header("retry-after") == "7")
@@ -340,10 +342,14 @@ enum ConcurrentClients {
             guard connected == 0 else { throw RawClient.ClientError.connectFailed(errno) }
         }
         for (socket, request) in zip(sockets, requests) {
-            let bytes = Array(request.replacingOccurrences(of: "Host: t\r\n", with: "Host: t\r\nConnection: close\r\n").utf8)
+            let bytes = Array(
+                request.replacingOccurrences(of: "Host: t\r\n", with: "Host: t\r\nConnection: close\r\n").utf8
+            )
             var offset = 0
             while offset < bytes.count {
-                let written = bytes[offset...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                let written = bytes[offset...].withUnsafeBytes {
+                    send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
                 guard written > 0 else { throw RawClient.ClientError.closed }
                 offset += written
             }
