@@ -34,14 +34,10 @@ final class AccountService: Sendable {
     /// database is needed and does not answer in time.
     func authenticate(_ credential: TokenCredential) async -> Result<Account, RelayError> {
         let token: String
-        switch credential {
-        case .missing: return .failure(.tokenRequired)
-        case .malformed: return .failure(.invalidToken)
-        case .presented(let value): token = value
-        }
-        guard let digest = try? digester.current.digest(token.utf8) else { return .failure(.internalError) }
-        if let cached = cache.account(tokenDigest: digest) {
-            return cached.isValid(at: WallClock.nowMilliseconds()) ? .success(cached) : .failure(.invalidToken)
+        let digest: String
+        switch cachedLookup(credential) {
+        case .answered(let result): return result
+        case .uncached(let presented, let computed): (token, digest) = (presented, computed)
         }
         do throws(StoreError) {
             let generation = cache.generation()
@@ -59,15 +55,26 @@ final class AccountService: Sendable {
     /// account; nil when the database must be asked (`authenticate`). Lets the relay's hot path stay in its
     /// callback.
     func cachedAuthentication(_ credential: TokenCredential) -> Result<Account, RelayError>? {
+        if case .answered(let result) = cachedLookup(credential) { return result }
+        return nil
+    }
+
+    private enum CachedLookup {
+        case answered(Result<Account, RelayError>)
+        /// The token and its current digest, not in the cache.
+        case uncached(token: String, digest: String)
+    }
+
+    private func cachedLookup(_ credential: TokenCredential) -> CachedLookup {
         let token: String
         switch credential {
-        case .missing: return .failure(.tokenRequired)
-        case .malformed: return .failure(.invalidToken)
+        case .missing: return .answered(.failure(.tokenRequired))
+        case .malformed: return .answered(.failure(.invalidToken))
         case .presented(let value): token = value
         }
-        guard let digest = try? digester.current.digest(token.utf8) else { return .failure(.internalError) }
-        guard let cached = cache.account(tokenDigest: digest) else { return nil }
-        return cached.isValid(at: WallClock.nowMilliseconds()) ? .success(cached) : .failure(.invalidToken)
+        guard let digest = try? digester.current.digest(token.utf8) else { return .answered(.failure(.internalError)) }
+        guard let cached = cache.account(tokenDigest: digest) else { return .uncached(token: token, digest: digest) }
+        return .answered(cached.isValid(at: WallClock.nowMilliseconds()) ? .success(cached) : .failure(.invalidToken))
     }
 
     /// §2.4 step 5: a token hashed under a fallback key is found by that digest and re-hashed under the current key.
