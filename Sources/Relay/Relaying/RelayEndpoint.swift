@@ -9,7 +9,7 @@ import Upstream
 extension RelayApplication {
     func relay(_ request: RelayRequest, provider name: String, remainder: Substring) {
         // `/relay/:provider` with nothing after it is not this route (§5.1).
-        guard request.exchange.head.path.count > "/relay/".count + name.utf8.count else {
+        guard !remainder.isEmpty || request.exchange.head.path.hasSuffix("/") else {
             respond(request, error: .notFound)
             return
         }
