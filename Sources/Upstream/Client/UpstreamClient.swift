@@ -9,6 +9,9 @@ import Glibc
 package final class UpstreamClient {
     package let loop: Loop
     private let multi: UnsafeMutableRawPointer
+    /// TLS sessions shared by this loop's transfers, so a new connection to a provider resumes a session instead of
+    /// a full handshake (connections themselves are reused by the multi handle). One thread only: no locks.
+    let share: UnsafeMutableRawPointer?
     private var sockets: [curl_socket_t: WatchedSocket] = [:]
     private var timer: LoopTimer?
     /// Transfers in the multi handle, by the address of their easy handle.
@@ -26,6 +29,8 @@ package final class UpstreamClient {
         guard Self.globalInitialisation, let multi = curl_multi_init() else { throw .unavailable }
         self.loop = loop
         self.multi = multi
+        share = curl_share_init()
+        if let share { relay_curl_share_setopt_long(share, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_SSL_SESSION.rawValue)) }
         let context = Unmanaged.passUnretained(self).toOpaque()
         relay_curl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, context)
         relay_curl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context)
@@ -70,6 +75,7 @@ package final class UpstreamClient {
         sockets = [:]
         timer?.close()
         curl_multi_cleanup(multi)
+        if let share { curl_share_cleanup(share) }
     }
 
     // MARK: Driving curl

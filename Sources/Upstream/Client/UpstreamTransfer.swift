@@ -295,6 +295,7 @@ package final class UpstreamTransfer {
         relay_curl_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, 16 * 1024)
         relay_curl_easy_setopt_long(easy, CURLOPT_UPLOAD_BUFFERSIZE, 16 * 1024)
         relay_curl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        if let share = client.share { relay_curl_easy_setopt_pointer(easy, CURLOPT_SHARE, share) }
 
         var lines = request.headers.map { "\($0.name): \($0.value)" }
         // Headers curl would add by itself: none of them came from the client, so none goes upstream.
