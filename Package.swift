@@ -76,8 +76,9 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "IntegrationTests",
-        // Store and Crypto only to check, from outside the relay, what it wrote (ciphertexts decrypt after rotation).
-        dependencies: ["TestSupport", "MockProvider", "byok-relay", "Store", "Crypto"],
+        // Store and Crypto only to check, from outside the relay, what it wrote (ciphertexts decrypt after rotation);
+        // MockProvider for the suites that read what a provider received.
+        dependencies: ["TestSupport", "byok-relay", "Store", "Crypto", "MockProvider"],
         swiftSettings: swiftSettings
     ),
 ]

@@ -300,6 +300,10 @@ package final class UpstreamTransfer {
         var lines = request.headers.map { "\($0.name): \($0.value)" }
         // Headers curl would add by itself: none of them came from the client, so none goes upstream.
         if !request.headers.contains(where: { $0.name.lowercased() == "accept" }) { lines.append("Accept:") }
+        // A POST without a body would otherwise get curl's `Content-Type: application/x-www-form-urlencoded`.
+        if !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+            lines.append("Content-Type:")
+        }
         lines.append("Expect:")
         for line in lines { headerList = curl_slist_append(headerList, line) }
         relay_curl_easy_setopt_list(easy, CURLOPT_HTTPHEADER, headerList)
