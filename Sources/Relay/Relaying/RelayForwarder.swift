@@ -69,14 +69,7 @@ final class RelayForwarder: UpstreamTransferDelegate {
         isEventStream = shaped.isEventStream
         endsWithErrorFrame = shaped.acceptsErrorFrame
         let context = application.context
-        var response = HTTPResponseHeaders()
-        for (name, value) in CORSPolicy.securityHeaders where !(isEventStream && name == "Cache-Control") {
-            response.add(name, value)
-        }
-        if isEventStream {
-            response.add("Cache-Control", CORSPolicy.eventStreamCacheControl)
-            response.add("X-Accel-Buffering", "no")
-        }
+        var response = isEventStream ? context.eventStreamSecurityHeaders : context.securityHeaders
         for (name, value) in context.cors.responseHeaders(origin: request.origin, relaying: shaped) {
             response.add(name, value)
         }
