@@ -246,7 +246,8 @@ extension RelayApplication {
         let head = request.exchange.head
         let hasBody: Bool
         let body: UpstreamRequest.Body
-        if let read {
+        // A body that came with the head (the usual small JSON) goes to curl in one piece.
+        if let read = read ?? request.exchange.takeCompleteBody() {
             (hasBody, body) = (!read.isEmpty, read.isEmpty ? .none : .complete(read))
         } else {
             switch head.framing {

@@ -50,6 +50,7 @@ final class RelayForwarder: UpstreamTransferDelegate {
         exchange.onCancel = { [self] in clientLeft() }
         exchange.onWritable = { [self] in self.transfer?.resume() }
         exchange.onShutdown = { [self] in fail(.relayShuttingDown) }
+        if case .complete(let body) = upstream.body { modelNotes?.observe(whole: body) }
         if case .streamed = upstream.body {
             exchange.readBody(
                 chunk: { [self] bytes in

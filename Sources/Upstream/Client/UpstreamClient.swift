@@ -22,6 +22,9 @@ package final class UpstreamClient {
     private var deferredRemovals: [UpstreamTransfer] = []
     private var isClosed = false
 
+    /// Idle provider connections a loop keeps for reuse.
+    static let idleConnectionLimit = 256
+
     private static let globalInitialisation: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
     /// A client for `loop`.
@@ -31,6 +34,9 @@ package final class UpstreamClient {
         self.multi = multi
         share = curl_share_init()
         if let share { relay_curl_share_setopt_long(share, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_SSL_SESSION.rawValue)) }
+        // curl's default keeps 4 idle connections per transfer in flight: when a loop's concurrency dips it closes
+        // provider connections and opens them again later (a TLS handshake each). Keep a fixed pool instead.
+        relay_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.idleConnectionLimit)
         let context = Unmanaged.passUnretained(self).toOpaque()
         relay_curl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, context)
         relay_curl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context)
