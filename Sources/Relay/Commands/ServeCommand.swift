@@ -45,7 +45,7 @@ enum ServeCommand {
         }
 
         let state = HTTPServerState()
-        let recorder = RequestRecorder(store: services.store, logger: logger)
+        let recorder = RequestRecorder(store: services.store, uses: services.accounts.uses, logger: logger)
         let context = RelayContext(
             configuration: configuration,
             logger: logger,
