@@ -16,6 +16,10 @@ import Testing
     static func usage(of token: String, in relay: RelayProcess) async throws -> TokenUsage? {
         let store = try RelayStatsTests.store(relay)
         defer { store.close() }
+        return try await usage(of: token, in: store)
+    }
+
+    static func usage(of token: String, in store: SQLiteStore) async throws -> TokenUsage? {
         let digester = try TokenDigester(
             tokenHMACSecret: RelayProcess.baseEnvironment(dataDirectory: "")["TOKEN_HMAC_SECRET"],
             encryptionSecret: "unused-when-a-token-key-is-set-0123456789",
@@ -24,11 +28,14 @@ import Testing
         return try await store.tokenUsage(digest: try digester.current.digest(token.utf8))
     }
 
-    /// The stored times once both are written, polled until `visibleWithin` has passed; nil if they are not.
+    /// The stored times once both are written, polled on one connection until `visibleWithin` has passed; nil if
+    /// they are not.
     static func writtenUsage(of token: String, in relay: RelayProcess) async throws -> TokenUsage? {
+        let store = try RelayStatsTests.store(relay)
+        defer { store.close() }
         let start = ContinuousClock.now
         while true {
-            let usage = try await usage(of: token, in: relay)
+            let usage = try await usage(of: token, in: store)
             if let usage, usage.lastUsedAt != nil, usage.lastSeenAt != nil { return usage }
             guard start.duration(to: .now) < visibleWithin else { return nil }
             try await Task.sleep(for: .milliseconds(20))
@@ -54,7 +61,10 @@ import Testing
         let before = Int64(Date().timeIntervalSince1970 * 1000)
         let stored = try api.storeKey("sk-test-token-use-0123456789", provider: "openai", token: token)
         try #require(stored.status == 200)
-        let usage = try #require(try await Self.writtenUsage(of: token, in: relay), "not written within 2 s")
+        let usage = try #require(
+            try await Self.writtenUsage(of: token, in: relay),
+            "not written within 2 s; relay log: \(relay.standardOutput.suffix(2_000))"
+        )
         let after = Int64(Date().timeIntervalSince1970 * 1000)
         #expect(usage.lastUsedAt == usage.lastSeenAt)
         #expect((before...after).contains(usage.lastUsedAt ?? 0))
