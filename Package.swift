@@ -29,6 +29,8 @@ var targets: [Target] = [
         dependencies: ["EventLoop", "Crypto", "CPostgres", "CSQLite"],
         swiftSettings: swiftSettings
     ),
+    // Rate limits (CONTRACT.md §7, E2): the sliding-window counter, in process or in Redis through hiredis.
+    .target(name: "RateLimit", dependencies: ["EventLoop", "Crypto", "CHiredis"], swiftSettings: swiftSettings),
     .target(
         name: "Relay",
         dependencies: ["HTTP", "EventLoop", "Store", "Crypto", "JSON", "Upstream"],
