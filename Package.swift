@@ -33,7 +33,7 @@ var targets: [Target] = [
     .target(name: "RateLimit", dependencies: ["EventLoop", "Crypto", "CHiredis"], swiftSettings: swiftSettings),
     .target(
         name: "Relay",
-        dependencies: ["HTTP", "EventLoop", "Store", "Crypto", "JSON", "Upstream"],
+        dependencies: ["HTTP", "EventLoop", "Store", "Crypto", "JSON", "Upstream", "RateLimit"],
         swiftSettings: swiftSettings
     ),
     .executableTarget(name: "byok-relay", dependencies: ["Relay"], swiftSettings: swiftSettings),
