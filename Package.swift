@@ -60,6 +60,11 @@ var targets: [Target] = [
     ),
     .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
     .testTarget(
+        name: "RateLimitTests",
+        dependencies: ["RateLimit", "EventLoop", "Crypto", "TestSupport"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
         name: "UpstreamTests",
         dependencies: ["Upstream", "EventLoop", "MockProvider"],
         swiftSettings: swiftSettings

@@ -11,7 +11,7 @@ import Synchronization
 package final class InProcessRateLimiter: RateLimiter, Sendable {
     /// Shards; a power of two.
     package static let shardCount = 64
-    private static let minimumSweepSize = 1024
+    private static let minimumSweepSize = 256
 
     private let shards: [Shard]
     private let clock: @Sendable () -> Int64
