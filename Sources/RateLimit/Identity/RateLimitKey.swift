@@ -13,7 +13,7 @@ package struct RateLimitKey: Hashable, Sendable {
     }
 
     /// The first 16 bytes of `code`, big-endian into the two words.
-    init(code: [UInt8]) {
+    init(code: UnsafeRawBufferPointer) {
         var high: UInt64 = 0
         var low: UInt64 = 0
         for index in 0..<8 { high = high << 8 | UInt64(code[index]) }
@@ -61,7 +61,7 @@ package final class RateLimitKeyMaker: Sendable {
     package func key(for identity: String) -> RateLimitKey {
         // HMAC cannot fail once its key is prepared but for memory exhaustion; an all-zero key then shares one
         // counter, which limits more, never less.
-        guard let code = try? key.authenticationCode(for: identity.utf8) else { return RateLimitKey(high: 0, low: 0) }
-        return RateLimitKey(code: code)
+        let made = try? key.withAuthenticationCode(for: identity.utf8) { RateLimitKey(code: $0) }
+        return made ?? RateLimitKey(high: 0, low: 0)
     }
 }
