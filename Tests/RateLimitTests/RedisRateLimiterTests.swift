@@ -38,14 +38,10 @@ import Testing
             }
         }
 
-        deinit {
-            let service = service
-            let loops = workers.loops
-            let closed = DispatchSemaphore(value: 0)
-            Task {
-                await service.close(on: loops); closed.signal()
-            }
-            closed.wait()
+        /// Closes the Redis connections on their loops, then stops the loops. Tests call it last; a test that ends
+        /// early leaves its loops running until the process exits.
+        func shutDown() async {
+            await service.close(on: workers.loops)
             workers.stop()
             workers.join()
         }
@@ -97,6 +93,7 @@ import Testing
             if decision.refusal == nil { admitted += 1 }
         }
         #expect(admitted == 5)
+        await rig.shutDown()
     }
 
     @Test func testAuthenticationAndDatabaseFromTheURL() async throws {
@@ -110,6 +107,7 @@ import Testing
             let rig = try Rig(url: url, timeoutMilliseconds: 1000)
             let (decision, _) = await rig.decide("192.0.2.11")
             #expect(decision.isShared, "\(url)")
+            await rig.shutDown()
         }
         #expect(try admin.command(["SELECT", "3"]) == .text("OK"))
         guard case .array(let keys) = try admin.command(["KEYS", "{byok-rl}:*"]) else { Issue.record("KEYS"); return }
@@ -119,6 +117,7 @@ import Testing
         #expect(wrong.await(.degraded))
         let (decision, _) = await wrong.decide("192.0.2.11")
         #expect(!decision.isShared)
+        await wrong.shutDown()
     }
 
     /// A hung Redis (SIGSTOP): no call waits longer than the deadline plus slack; calls are judged in process
@@ -156,6 +155,7 @@ import Testing
             sharedAdmissions += 1
         }
         #expect(sharedAdmissions == 5)
+        await rig.shutDown()
     }
 
     @Test func testFlushedScriptIsLoadedAgain() async throws {
@@ -167,6 +167,7 @@ import Testing
         #expect(decision.isShared)
         #expect(decision.first.outcome.remaining == 3)
         #expect(rig.service.mode == .shared)
+        await rig.shutDown()
     }
 
     @Test func testEndpointParsing() {
