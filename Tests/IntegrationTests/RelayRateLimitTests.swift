@@ -7,8 +7,9 @@ import Testing
 /// each limit, where each limit applies and what it counts, client IPs behind proxies, and with Redis: three
 /// relays sharing one counter, an outage (limits enforced locally, never waiting past the deadline), recovery
 /// without a restart, and counters that outlive a relay. Every relay gets a fresh `ENCRYPTION_SECRET`, which gives
-/// it counters of its own in a shared Redis (§7.2).
-@Suite struct RelayRateLimitTests {
+/// it counters of its own in a shared Redis (§7.2). Serialized: each test starts relays (three at once in one), and
+/// the suite's time bounds, like other suites', should not be measured against its own start-up bursts.
+@Suite(.serialized) struct RelayRateLimitTests {
     /// `REDIS_TIMEOUT_MS` plus this machine's slack (DESIGN.md §9).
     static let outageBoundMilliseconds = 50 + 250
 
