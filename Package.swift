@@ -83,8 +83,9 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "IntegrationTests",
-        // Store and Crypto only to check, from outside the relay, what it wrote (ciphertexts decrypt after rotation).
-        dependencies: ["TestSupport", "MockProvider", "byok-relay", "Store", "Crypto"],
+        // Store and Crypto only to check, from outside the relay, what it wrote (ciphertexts decrypt after rotation);
+        // MockProvider for the suites that read what a provider received.
+        dependencies: ["TestSupport", "byok-relay", "Store", "Crypto", "MockProvider"],
         swiftSettings: swiftSettings
     ),
 ]
@@ -93,19 +94,22 @@ var targets: [Target] = [
 // (DESIGN.md §7). The parser is instrumented too, so libFuzzer sees which of its branches an input reached.
 if Context.environment["BYOK_RELAY_FUZZ"] == "1" {
     let sanitizers = ["-sanitize=fuzzer,address"]
-    for (fuzzer, target) in [("HTTPParserFuzzer", "HTTP"), ("JSONFuzzer", "JSON")] {
+    // The driver glue every fuzz target shares (`@_extern(c)` declares libFuzzer's driver without a C module).
+    targets.append(
+        .target(
+            name: "FuzzDriver",
+            swiftSettings: swiftSettings + [.enableExperimentalFeature("Extern")]
+        )
+    )
+    for (fuzzer, target) in [("HTTPParserFuzzer", "HTTP"), ("JSONFuzzer", "JSON"), ("BaseURLFuzzer", "Upstream")] {
         if let index = targets.firstIndex(where: { $0.name == target }) {
             targets[index].swiftSettings = swiftSettings + [.unsafeFlags(sanitizers)]
         }
         targets.append(
             .executableTarget(
                 name: fuzzer,
-                dependencies: [.byName(name: target)],
-                swiftSettings: swiftSettings + [
-                    .unsafeFlags(["-parse-as-library"] + sanitizers),
-                    // `@_extern(c)` declares libFuzzer's driver without a C module (see main.swift).
-                    .enableExperimentalFeature("Extern"),
-                ],
+                dependencies: [.byName(name: target), "FuzzDriver"],
+                swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"] + sanitizers)],
                 linkerSettings: [.unsafeFlags(sanitizers)]
             )
         )

@@ -44,6 +44,10 @@ static inline CURLMcode relay_curl_multi_setopt_timer_callback(CURLM *multi, cur
     return curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, callback);
 }
 
+static inline CURLSHcode relay_curl_share_setopt_long(CURLSH *share, CURLSHoption option, long value) {
+    return curl_share_setopt(share, option, value);
+}
+
 // Macros Swift does not import (they are expressions, not literals).
 static const int relay_curl_pause_all = CURLPAUSE_ALL;
 static const int relay_curl_pause_continue = CURLPAUSE_CONT;

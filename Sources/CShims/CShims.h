@@ -10,4 +10,7 @@ extern int accept4(int descriptor, void *address, void *addressLength, int flags
 static inline int relay_accept4(int descriptor, int flags) {
     return accept4(descriptor, (void *)0, (void *)0, flags);
 }
+
+// malloc_trim(3) lives in <malloc.h>, which Glibc's Swift module does not export; declared the same way.
+extern int malloc_trim(unsigned long pad);
 #endif

@@ -1,24 +1,11 @@
+import FuzzDriver
 import JSON
 
-/// libFuzzer's driver, normally called by the `main` in its runtime library. SwiftPM links every executable with
-/// `--defsym main=JSONFuzzer_main` (so tests can link executables) and `-parse-as-library` emits no such function,
-/// so this target defines it and hands control to libFuzzer itself.
-@_extern(c, "LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ testOneInput: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
-/// The process entry point under SwiftPM's name for it: runs libFuzzer with the command line as given.
+/// The process entry point under SwiftPM's name for it (see FuzzDriver).
 @_cdecl("JSONFuzzer_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return runFuzzerDriver(&argc, &argv) { data, size in
-        guard let data else {
-            return 0
-        }
+    runFuzzer(argc, argv) { data, size in
+        guard let data else { return 0 }
         return fuzzOneInput(data, size)
     }
 }

@@ -52,6 +52,16 @@ package protocol AccountStore: AnyObject, Sendable {
     /// written. A record whose user no longer exists is dropped (an erased account leaves no record behind), as is
     /// one that cannot be stored (`RequestRecord.isStorable`); neither fails the others.
     func insertRecords(_ records: [RequestRecord]) async throws(StoreError) -> Int
+    /// Writes successful token checks (CONTRACT.md §8.1): `last_used_at` of each token and `last_seen_at` of each
+    /// user become `time`, except where the stored time is less than `TokenUse.writeIntervalMilliseconds` before
+    /// `time` (written within the hour, by this process or another replica). One statement (PostgreSQL) or
+    /// transaction (SQLite) per call; a token or user that no longer exists is skipped, as is a use that is not
+    /// storable. Changes nothing a cached lookup depends on, so no replica's cache is invalidated (no notification).
+    /// On PostgreSQL a row another transaction holds locked (being revoked or deleted) is skipped, never waited for.
+    func touch(_ uses: [TokenUse], at time: Int64) async throws(StoreError) -> TouchCounts
+    /// The stored last-use times of the token with `digest` (revoked or not) and its user; nil when there is none.
+    func tokenUsage(digest: String) async throws(StoreError) -> TokenUsage?
+
     /// `GET /stats` for one user over its retained records (§9.4); the 7- and 30-day windows end at `now` (ms).
     func userStats(userID: String, now: Int64) async throws(StoreError) -> RequestStats
     /// `GET /stats/:app_id` for one app over its retained records (§9.4); the windows end at `now` (ms).

@@ -101,6 +101,8 @@ struct RelayRefusalTests {
     func routeAndMethod() throws {
         let fixture = try Self.fixture.get()
         #expect(try fixture.relay("/relay/openai").status == 404)
+        #expect(try fixture.relay("/relay/open%61i").status == 404)
+        #expect(try fixture.relay("/relay/open%61i/").status == 403)
         for method in ["GET", "PUT", "PATCH", "DELETE", "TRACE"] {
             let response = try fixture.api.send(method, "/relay/openai/v1/chat/completions")
             #expect(response.status == 405, "\(method)")

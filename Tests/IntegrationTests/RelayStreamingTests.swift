@@ -7,7 +7,8 @@ import Testing
 /// event streams, error frames, backpressure with a slow reader, aborts on disconnect and timeouts. Time bounds are
 /// the contract's plus a stated slack for this 2-core machine, asserted on events (the mock's monotonic record of a
 /// closed connection), never by sleeping.
-@Suite("Relay streaming")
+// Serialized: the time-bound tests must not share the two cores with the 2 000-stream test.
+@Suite("Relay streaming", .serialized)
 struct RelayStreamingTests {
     /// CONTRACT.md §5.8's bound on aborting the upstream after the client left, plus this machine's slack.
     static let abortBoundNanoseconds: UInt64 = (200 + 250) * 1_000_000

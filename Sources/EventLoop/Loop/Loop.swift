@@ -23,7 +23,12 @@ package final class Loop: @unchecked Sendable {
     /// Creates the loop's `event_base`. Call `run()` on the thread that will own it.
     package init(index: Int) throws(LoopError) {
         guard Self.threadingReady else { throw .threadingUnavailable }
-        guard let base = event_base_new() else { throw .baseUnavailable }
+        // Precise timers: libevent's default coarse clock has a 4 ms resolution here, which would make every
+        // deadline and the curl timer up to 4 ms late.
+        guard let config = event_config_new() else { throw .baseUnavailable }
+        defer { event_config_free(config) }
+        event_config_set_flag(config, Int32(EVENT_BASE_FLAG_PRECISE_TIMER.rawValue))
+        guard let base = event_base_new_with_config(config) else { throw .baseUnavailable }
         self.index = index
         self.base = base
         let context = Unmanaged.passUnretained(self).toOpaque()

@@ -111,6 +111,17 @@ package final class HTTPExchange {
         connection?.bodyRequested(by: self)
     }
 
+    /// The whole request body when it already arrived with the head (the usual small upload), instead of
+    /// `readBody`; nil when more is still to come, or the body was asked for already.
+    package func takeCompleteBody() -> [UInt8]? {
+        guard !hasAskedForBody, isRequestComplete, !isFinished else { return nil }
+        hasAskedForBody = true
+        let body = pendingBody
+        pendingBody = []
+        connection?.bodyRequested(by: self)
+        return body
+    }
+
     func bodyReceived(_ bytes: UnsafeRawBufferPointer) {
         guard !isRequestComplete else { return }
         if let bodyChunkReceived {

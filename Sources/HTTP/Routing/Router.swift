@@ -38,6 +38,10 @@ package struct Router<Target: Sendable>: Sendable {
     private let templates: [Template]
     /// Templates without parameters, by their exact path: most requests are found with one hash lookup.
     private let literalTemplates: [String: Int]
+    /// The other templates by their first segment when it is literal (e.g. `relay`), in registration order; those
+    /// starting with a parameter are in `parameterFirstTemplates`. A lookup only tries templates that can match.
+    private let templatesByFirstSegment: [String: [Int]]
+    private let parameterFirstTemplates: [Int]
 
     /// Builds the router. Templates start with `/`; `*` may only be the last segment.
     package init(_ routes: [Route]) {
@@ -61,6 +65,17 @@ package struct Router<Target: Sendable>: Sendable {
             if isLiteral { literalTemplates[template.text] = index }
         }
         self.literalTemplates = literalTemplates
+        var byFirstSegment: [String: [Int]] = [:]
+        var parameterFirst: [Int] = []
+        for (index, template) in templates.enumerated() where literalTemplates[template.text] == nil {
+            if case .literal(let first) = template.segments.first {
+                byFirstSegment[first, default: []].append(index)
+            } else {
+                parameterFirst.append(index)
+            }
+        }
+        templatesByFirstSegment = byFirstSegment
+        parameterFirstTemplates = parameterFirst
     }
 
     /// Looks up `method` and `path` (without query). Case-sensitive; a single trailing slash is ignored on routes
@@ -75,7 +90,13 @@ package struct Router<Target: Sendable>: Sendable {
             return .methodNotAllowed(template: template.text, allowed: Self.allowHeader(for: template.routes))
         }
         var pathAllowed: Template?
-        for template in templates {
+        let afterSlash = path.dropFirst()
+        let firstSegment = afterSlash[..<(afterSlash.firstIndex(of: "/") ?? afterSlash.endIndex)]
+        let literalFirst = templatesByFirstSegment[String(firstSegment)] ?? []
+        let candidates =
+            parameterFirstTemplates.isEmpty ? literalFirst : (literalFirst + parameterFirstTemplates).sorted()
+        for index in candidates {
+            let template = templates[index]
             guard let (parameters, remainder) = Self.match(template.segments, path) else { continue }
             if let route = Self.route(in: template, for: method) {
                 return .found(route, parameters: parameters, remainder: remainder)

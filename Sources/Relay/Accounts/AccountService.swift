@@ -9,6 +9,8 @@ final class AccountService: Sendable {
     let cache: AccountCache
     let vault: KeyVault
     let digester: TokenDigester
+    /// Successful token checks waiting to be written as last-use times (§8.1), taken by `RequestRecorder`.
+    let uses: TokenUseLog
     private let tokenLifetimeMilliseconds: Int64?
     private let logger: Logger
 
@@ -18,12 +20,14 @@ final class AccountService: Sendable {
         vault: KeyVault,
         digester: TokenDigester,
         tokenExpiryDays: Int,
+        uses: TokenUseLog = TokenUseLog(),
         logger: Logger
     ) {
         self.store = store
         self.cache = cache
         self.vault = vault
         self.digester = digester
+        self.uses = uses
         self.tokenLifetimeMilliseconds = tokenExpiryDays == 0 ? nil : Int64(tokenExpiryDays) * 86_400_000
         self.logger = logger
     }
@@ -31,7 +35,7 @@ final class AccountService: Sendable {
     // MARK: The token check (§2.4)
 
     /// The account behind the request's token, or the refusal: 401 for a missing or invalid token, 503 when the
-    /// database is needed and does not answer in time.
+    /// database is needed and does not answer in time. A success is noted as a use of the token (§8.1).
     func authenticate(_ credential: TokenCredential) async -> Result<Account, RelayError> {
         let token: String
         let digest: String
@@ -45,7 +49,9 @@ final class AccountService: Sendable {
             if found == nil { found = try await rehashed(token, to: digest) }
             guard let account = found else { return .failure(.invalidToken) }
             cache.insert(account, generation: generation)
-            return account.isValid(at: WallClock.nowMilliseconds()) ? .success(account) : .failure(.invalidToken)
+            guard account.isValid(at: WallClock.nowMilliseconds()) else { return .failure(.invalidToken) }
+            uses.noteUse(of: account)
+            return .success(account)
         } catch {
             return .failure(map(error, operation: "token lookup"))
         }
@@ -74,7 +80,9 @@ final class AccountService: Sendable {
         }
         guard let digest = try? digester.current.digest(token.utf8) else { return .answered(.failure(.internalError)) }
         guard let cached = cache.account(tokenDigest: digest) else { return .uncached(token: token, digest: digest) }
-        return .answered(cached.isValid(at: WallClock.nowMilliseconds()) ? .success(cached) : .failure(.invalidToken))
+        guard cached.isValid(at: WallClock.nowMilliseconds()) else { return .answered(.failure(.invalidToken)) }
+        uses.noteUse(of: cached)
+        return .answered(.success(cached))
     }
 
     /// §2.4 step 5: a token hashed under a fallback key is found by that digest and re-hashed under the current key.

@@ -15,6 +15,8 @@ package final class RelayContext: Sendable {
     let router: Router<Endpoint>
     /// Security headers of CONTRACT.md §1.6 (with `Cache-Control: no-store`), encoded once.
     let securityHeaders: HTTPResponseHeaders
+    /// The same for relayed event streams: `Cache-Control: no-cache` and `X-Accel-Buffering: no` (§5.7).
+    let eventStreamSecurityHeaders: HTTPResponseHeaders
     /// In wildcard mode the CORS headers do not depend on the request, so the security, CORS and `Content-Type`
     /// headers of the relay's own JSON responses are encoded once.
     let wildcardJSONHeaders: HTTPResponseHeaders?
@@ -60,6 +62,11 @@ package final class RelayContext: Sendable {
         self.modelsDocument = ModelsDocument(allowlist: modelAllowlist).json.bytes
         self.router = Endpoint.router
         self.securityHeaders = HTTPResponseHeaders(CORSPolicy.securityHeaders)
+        self.eventStreamSecurityHeaders = HTTPResponseHeaders(
+            CORSPolicy.securityHeaders.filter { $0.0 != "Cache-Control" } + [
+                ("Cache-Control", CORSPolicy.eventStreamCacheControl), ("X-Accel-Buffering", "no"),
+            ]
+        )
         if case .any = configuration.allowedOrigins {
             var headers = securityHeaders
             for (name, value) in cors.responseHeaders(origin: nil) { headers.add(name, value) }

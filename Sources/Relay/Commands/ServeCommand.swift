@@ -54,7 +54,7 @@ enum ServeCommand {
         }
 
         let state = HTTPServerState()
-        let recorder = RequestRecorder(store: services.store, logger: logger)
+        let recorder = RequestRecorder(store: services.store, uses: services.accounts.uses, logger: logger)
         let context = RelayContext(
             configuration: configuration,
             logger: logger,
@@ -130,6 +130,7 @@ enum ServeCommand {
                 logger: logger
             ).start(on: workers.loops[0])
             recorder.start(on: workers.loops[0])
+            MemoryTrimmer().start(on: workers.loops[0])
             context.startupFinished()
             logger.info("ready", [("database", .string(store.backendName))])
         }

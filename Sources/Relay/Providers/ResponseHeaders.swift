@@ -59,10 +59,7 @@ package struct ResponseHeaders: Sendable {
     }
 
     /// `text/event-stream`, case-insensitive, parameters (`; charset=utf-8`) and surrounding whitespace ignored.
-    package static func isEventStreamMediaType(_ value: String) -> Bool {
-        let essence = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return essence.trimmingHTTPWhitespace().lowercased() == "text/event-stream"
-    }
+    package static func isEventStreamMediaType(_ value: String) -> Bool { MediaType.isEventStream(value) }
 }
 
 extension StringProtocol {

@@ -5,7 +5,8 @@ import Synchronization
 /// The request records of CONTRACT.md §5.10, written off the request path: any loop appends to one buffer (a few
 /// instructions under a lock, never a database call), and a task on the first loop writes what is pending in batches
 /// every second, or at once when a full batch is waiting, so a record is in `GET /stats` within 2 s of its response
-/// ending. Once more at shutdown, before the loops stop (DESIGN.md §4 step 7).
+/// ending. Once more at shutdown, before the loops stop (DESIGN.md §4 step 7). Each flush also writes the token uses
+/// noted since the last one (`TokenUseLog`, the `last_used_at`/`last_seen_at` of §8.1), after the records it took.
 ///
 /// - A batch that fails because the database is unreachable or slow is logged and dropped (the buffer must not grow
 ///   while the database is down); one the database refuses for another reason is written again record by record,
@@ -14,6 +15,8 @@ import Synchronization
 final class RequestRecorder: Sendable {
     /// Writes one batch and answers how many records were written (the store's `insertRecords`).
     typealias Writer = @Sendable ([RequestRecord]) async throws(StoreError) -> Int
+    /// Writes one batch of token uses stamped with a time (the store's `touch`).
+    typealias UseWriter = @Sendable ([TokenUse], Int64) async throws(StoreError) -> TouchCounts
 
     /// The most records one write carries, and the pending count that starts a write before the next tick.
     static let defaultBatchSize = 500
@@ -41,32 +44,41 @@ final class RequestRecorder: Sendable {
 
     private let state = Mutex(State())
     private let write: Writer
+    private let uses: TokenUseLog?
+    private let touch: UseWriter?
     private let logger: Logger
     private let interval: Duration
     private let batchSize: Int
     private let capacity: Int
 
     /// A recorder writing through `write`: every `interval`, in batches of at most `batchSize`, holding at most
-    /// `capacity` records.
+    /// `capacity` records; with `uses` and `touch`, the token uses pending in `uses` too, in batches of the same size.
     init(
         interval: Duration = .seconds(1),
         batchSize: Int = defaultBatchSize,
         capacity: Int = defaultCapacity,
         logger: Logger,
+        uses: TokenUseLog? = nil,
+        touch: UseWriter? = nil,
         write: @escaping Writer
     ) {
         self.interval = interval
         self.batchSize = max(1, batchSize)
         self.capacity = max(1, capacity)
         self.logger = logger
+        self.uses = uses
+        self.touch = touch
         self.write = write
     }
 
-    /// A recorder writing to `store`.
-    convenience init(store: any AccountStore, logger: Logger) {
-        self.init(logger: logger) { (records) async throws(StoreError) -> Int in
-            try await store.insertRecords(records)
-        }
+    /// A recorder writing records, and the token uses of `uses` when given, to `store`.
+    convenience init(store: any AccountStore, uses: TokenUseLog? = nil, logger: Logger) {
+        self.init(
+            logger: logger,
+            uses: uses,
+            touch: { (batch, time) async throws(StoreError) -> TouchCounts in try await store.touch(batch, at: time) },
+            write: { (records) async throws(StoreError) -> Int in try await store.insertRecords(records) }
+        )
     }
 
     // MARK: Appending
@@ -124,25 +136,30 @@ final class RequestRecorder: Sendable {
         await flush()
     }
 
-    /// Writes every record pending when called, in batches, and returns when they are written or dropped. A flush
-    /// already under way is waited for first, then whatever it left is written.
+    /// Writes every record and token use pending when called, in batches, and returns when they are written or
+    /// dropped. A flush already under way is waited for first, then whatever it left is written.
     func flush() async {
         while !(await becomeFlusher()) {}
-        while let taken = takePending() {
-            if taken.overflow > 0 {
-                logger.warn(
-                    "request records dropped",
-                    [("records", .int(taken.overflow)), ("reason", .string("buffer_full"))]
-                )
+        repeat {
+            while let taken = takePending() {
+                if taken.overflow > 0 {
+                    logger.warn(
+                        "request records dropped",
+                        [("records", .int(taken.overflow)), ("reason", .string("buffer_full"))]
+                    )
+                }
+                var start = 0
+                while start < taken.records.count {
+                    let end = min(start + batchSize, taken.records.count)
+                    await writeBatch(Array(taken.records[start..<end]))
+                    state.withLock { $0.inFlight -= end - start }
+                    start = end
+                }
             }
-            var start = 0
-            while start < taken.records.count {
-                let end = min(start + batchSize, taken.records.count)
-                await writeBatch(Array(taken.records[start..<end]))
-                state.withLock { $0.inFlight -= end - start }
-                start = end
-            }
-        }
+            // Taken after the records: a use is noted before its request's record is appended, so once a record is
+            // written, the use of the same request has been taken by this flush or an earlier one.
+            await writeUses()
+        } while !finishFlush()
     }
 
     /// True when the caller is now the one flush under way; false after waiting for another to finish.
@@ -164,25 +181,53 @@ final class RequestRecorder: Sendable {
         return false
     }
 
-    /// Everything pending (possibly nothing) with the overflow to report, or nil when there is neither: then the
-    /// flush is over and its waiters resume. The buffer is swapped, not copied, so appends never wait for long.
+    /// Everything pending (possibly nothing) with the overflow to report, or nil when there is neither. The buffer is
+    /// swapped, not copied, so appends never wait for long.
     private func takePending() -> (records: [RequestRecord], overflow: Int)? {
-        typealias Taken = (records: [RequestRecord], overflow: Int)
-        let (taken, waiters) = state.withLock { state -> (Taken?, [CheckedContinuation<Void, Never>]) in
-            guard state.pending.isEmpty && state.unreportedOverflow == 0 else {
-                defer {
-                    state.pending = []
-                    state.unreportedOverflow = 0
-                }
-                state.inFlight += state.pending.count
-                return ((state.pending, state.unreportedOverflow), [])
+        state.withLock { state in
+            guard !state.pending.isEmpty || state.unreportedOverflow > 0 else { return nil }
+            defer {
+                state.pending = []
+                state.unreportedOverflow = 0
             }
+            state.inFlight += state.pending.count
+            return (state.pending, state.unreportedOverflow)
+        }
+    }
+
+    /// Ends the flush and resumes its waiters when nothing arrived meanwhile; false (the flush goes on) otherwise.
+    private func finishFlush() -> Bool {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>]? in
+            guard state.pending.isEmpty && state.unreportedOverflow == 0 else { return nil }
             state.isFlushing = false
             defer { state.flushWaiters = [] }
-            return (nil, state.flushWaiters)
+            return state.flushWaiters
         }
+        guard let waiters else { return false }
         for waiter in waiters { waiter.resume() }
-        return taken
+        return true
+    }
+
+    /// Writes the token uses noted since the last flush, in batches stamped with the current time. A failed batch is
+    /// logged and dropped: those tokens are queued again on their first use an hour or more after this one.
+    private func writeUses() async {
+        guard let uses, let touch else { return }
+        let taken = uses.takePending()
+        guard !taken.isEmpty else { return }
+        let now = WallClock.nowMilliseconds()
+        var start = 0
+        while start < taken.count {
+            let end = min(start + batchSize, taken.count)
+            do throws(StoreError) {
+                _ = try await touch(Array(taken[start..<end]), now)
+            } catch {
+                logger.warn(
+                    "token uses dropped",
+                    [("uses", .int(end - start)), ("reason", .string(Self.code(of: error)))]
+                )
+            }
+            start = end
+        }
     }
 
     private func writeBatch(_ batch: [RequestRecord]) async {
@@ -216,15 +261,18 @@ final class RequestRecorder: Sendable {
     /// Logs lost records: a count and the error's code, never a record's content (a model string is client input).
     private func dropped(_ count: Int, error: StoreError) {
         state.withLock { $0.droppedTotal += count }
-        let code: String
+        logger.warn("request records dropped", [("records", .int(count)), ("reason", .string(Self.code(of: error)))])
+    }
+
+    /// The error's short code for a log line: never a value.
+    private static func code(of error: StoreError) -> String {
         switch error {
-        case .unavailable: code = "unavailable"
-        case .timeout: code = "timeout"
-        case .failed(let sqlState): code = sqlState
-        case .cannotOpen: code = "cannot_open"
-        case .schemaBehind: code = "schema_behind"
-        case .secretMismatch: code = "secret_mismatch"
+        case .unavailable: "unavailable"
+        case .timeout: "timeout"
+        case .failed(let sqlState): sqlState
+        case .cannotOpen: "cannot_open"
+        case .schemaBehind: "schema_behind"
+        case .secretMismatch: "secret_mismatch"
         }
-        logger.warn("request records dropped", [("records", .int(count)), ("reason", .string(code))])
     }
 }

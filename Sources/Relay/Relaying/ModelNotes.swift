@@ -16,6 +16,12 @@ struct ModelNotes {
         }
     }
 
+    /// A body that arrived whole: kept by reference (arrays are copy-on-write), read at the end.
+    mutating func observe(whole body: [UInt8]) {
+        guard bytes.isEmpty, !isOverLimit else { return }
+        if body.count > Self.limit { isOverLimit = true } else { bytes = body }
+    }
+
     /// The body's top-level `model` string, if the body was a JSON object that had one.
     var model: String? {
         guard !isOverLimit, !bytes.isEmpty,

@@ -9,7 +9,7 @@ import Upstream
 extension RelayApplication {
     func relay(_ request: RelayRequest, provider name: String, remainder: Substring) {
         // `/relay/:provider` with nothing after it is not this route (§5.1).
-        guard request.exchange.head.path.count > "/relay/".count + name.utf8.count else {
+        guard !remainder.isEmpty || request.exchange.head.path.hasSuffix("/") else {
             respond(request, error: .notFound)
             return
         }
@@ -259,7 +259,8 @@ extension RelayApplication {
         let head = request.exchange.head
         let hasBody: Bool
         let body: UpstreamRequest.Body
-        if let read {
+        // A body that came with the head (the usual small JSON) goes to curl in one piece.
+        if let read = read ?? request.exchange.takeCompleteBody() {
             (hasBody, body) = (!read.isEmpty, read.isEmpty ? .none : .complete(read))
         } else {
             switch head.framing {

@@ -50,6 +50,7 @@ final class RelayForwarder: UpstreamTransferDelegate {
         exchange.onCancel = { [self] in clientLeft() }
         exchange.onWritable = { [self] in self.transfer?.resume() }
         exchange.onShutdown = { [self] in fail(.relayShuttingDown) }
+        if case .complete(let body) = upstream.body { modelNotes?.observe(whole: body) }
         if case .streamed = upstream.body {
             exchange.readBody(
                 chunk: { [self] bytes in
@@ -69,14 +70,7 @@ final class RelayForwarder: UpstreamTransferDelegate {
         isEventStream = shaped.isEventStream
         endsWithErrorFrame = shaped.acceptsErrorFrame
         let context = application.context
-        var response = HTTPResponseHeaders()
-        for (name, value) in CORSPolicy.securityHeaders where !(isEventStream && name == "Cache-Control") {
-            response.add(name, value)
-        }
-        if isEventStream {
-            response.add("Cache-Control", CORSPolicy.eventStreamCacheControl)
-            response.add("X-Accel-Buffering", "no")
-        }
+        var response = isEventStream ? context.eventStreamSecurityHeaders : context.securityHeaders
         for (name, value) in context.cors.responseHeaders(origin: request.origin, relaying: shaped) {
             response.add(name, value)
         }

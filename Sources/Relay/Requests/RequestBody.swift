@@ -64,22 +64,5 @@ struct JSONRequestBody {
     }
 
     /// `application/json` or `application/*+json`, case-insensitive, parameters ignored.
-    static func isJSONMediaType(_ value: String) -> Bool {
-        let essence = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let mediaType = essence.trimmingSpaces().lowercased()
-        guard mediaType.hasPrefix("application/") else { return false }
-        let subtype = mediaType.dropFirst("application/".count)
-        return subtype == "json" || (subtype.hasSuffix("+json") && subtype.count > "+json".count)
-    }
-}
-
-extension Substring {
-    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    fileprivate func trimmingSpaces() -> Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return self[first...last]
-    }
+    static func isJSONMediaType(_ value: String) -> Bool { MediaType.isJSON(value) }
 }

@@ -45,7 +45,7 @@ package struct RequestRecord: Equatable, Sendable {
     }
 
     /// 8-4-4-4-12 hex digits separated by `-`.
-    private static func isCanonicalUUID(_ text: String) -> Bool {
+    static func isCanonicalUUID(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 36 else { return false }
         for (index, byte) in bytes.enumerated() {

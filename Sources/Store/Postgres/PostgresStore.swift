@@ -358,7 +358,8 @@ package final class PostgresStore: AccountStore {
         }
     }
 
-    private func run(_ statement: PreparedStatement, _ parameters: [PostgresValue?]) async throws(StoreError)
+    /// Runs `statement` on the calling loop's connection.
+    func run(_ statement: PreparedStatement, _ parameters: [PostgresValue?]) async throws(StoreError)
         -> PostgresRows
     {
         let connection = try connection()

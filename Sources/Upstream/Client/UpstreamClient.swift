@@ -9,6 +9,9 @@ import Glibc
 package final class UpstreamClient {
     package let loop: Loop
     private let multi: UnsafeMutableRawPointer
+    /// TLS sessions shared by this loop's transfers, so a new connection to a provider resumes a session instead of
+    /// a full handshake (connections themselves are reused by the multi handle). One thread only: no locks.
+    let share: UnsafeMutableRawPointer?
     private var sockets: [curl_socket_t: WatchedSocket] = [:]
     private var timer: LoopTimer?
     /// Transfers in the multi handle, by the address of their easy handle.
@@ -19,6 +22,9 @@ package final class UpstreamClient {
     private var deferredRemovals: [UpstreamTransfer] = []
     private var isClosed = false
 
+    /// Idle provider connections a loop keeps for reuse.
+    static let idleConnectionLimit = 256
+
     private static let globalInitialisation: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
     /// A client for `loop`.
@@ -26,6 +32,11 @@ package final class UpstreamClient {
         guard Self.globalInitialisation, let multi = curl_multi_init() else { throw .unavailable }
         self.loop = loop
         self.multi = multi
+        share = curl_share_init()
+        if let share { relay_curl_share_setopt_long(share, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_SSL_SESSION.rawValue)) }
+        // curl's default keeps 4 idle connections per transfer in flight: when a loop's concurrency dips it closes
+        // provider connections and opens them again later (a TLS handshake each). Keep a fixed pool instead.
+        relay_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.idleConnectionLimit)
         let context = Unmanaged.passUnretained(self).toOpaque()
         relay_curl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, context)
         relay_curl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context)
@@ -70,6 +81,7 @@ package final class UpstreamClient {
         sockets = [:]
         timer?.close()
         curl_multi_cleanup(multi)
+        if let share { curl_share_cleanup(share) }
     }
 
     // MARK: Driving curl

@@ -22,6 +22,8 @@ package final class UpstreamTransfer {
     private var uploadOffset = 0
     private var uploadEnded: Bool
     private var isSendPaused = false
+    /// A `.complete` body, handed to curl as `CURLOPT_POSTFIELDS`; freed with the handle.
+    private var completeBody: UnsafeMutableRawBufferPointer?
 
     // Response body.
     private var isReceivePaused = false
@@ -149,6 +151,8 @@ package final class UpstreamTransfer {
             curl_slist_free_all(resolveList)
             self.resolveList = nil
         }
+        completeBody?.deallocate()
+        completeBody = nil
     }
 
     private func end(_ failure: UpstreamFailure?) {
@@ -291,14 +295,20 @@ package final class UpstreamTransfer {
         // Bytes pass through as sent: no decompression (CONTRACT.md §5.7).
         relay_curl_easy_setopt_long(easy, CURLOPT_HTTP_CONTENT_DECODING, 0)
         relay_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(request.connectTimeoutMilliseconds, 1))
-        // The smallest buffers curl allows: they are held for the life of a stream (DESIGN.md §8, ≤ 16 KiB goal).
-        relay_curl_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, 16 * 1024)
+        // Small buffers: they are held for the life of a stream (DESIGN.md §8, ≤ 16 KiB per open stream). 16 KiB is
+        // the smallest upload buffer curl allows, and it is only allocated for streamed bodies (see below).
+        relay_curl_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, 8 * 1024)
         relay_curl_easy_setopt_long(easy, CURLOPT_UPLOAD_BUFFERSIZE, 16 * 1024)
         relay_curl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        if let share = client.share { relay_curl_easy_setopt_pointer(easy, CURLOPT_SHARE, share) }
 
         var lines = request.headers.map { "\($0.name): \($0.value)" }
         // Headers curl would add by itself: none of them came from the client, so none goes upstream.
         if !request.headers.contains(where: { $0.name.lowercased() == "accept" }) { lines.append("Accept:") }
+        // A POST without a body would otherwise get curl's `Content-Type: application/x-www-form-urlencoded`.
+        if !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+            lines.append("Content-Type:")
+        }
         lines.append("Expect:")
         for line in lines { headerList = curl_slist_append(headerList, line) }
         relay_curl_easy_setopt_list(easy, CURLOPT_HTTPHEADER, headerList)
@@ -327,11 +337,20 @@ package final class UpstreamTransfer {
                 case .streamed(let length): length ?? -1
                 }
             relay_curl_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, length)
-            relay_curl_easy_setopt_pointer(easy, CURLOPT_READDATA, context)
-            relay_curl_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION) { buffer, size, count, context in
-                guard let buffer, let context else { return Int(CURL_READFUNC_ABORT) }
-                let transfer = Unmanaged<UpstreamTransfer>.fromOpaque(context).takeUnretainedValue()
-                return transfer.uploadBytes(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+            if case .complete = request.body, !upload.isEmpty {
+                // A body in hand goes in one piece: no upload buffer, and curl sends it with the head when it fits.
+                let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: upload.count, alignment: 1)
+                upload.withUnsafeBytes { copy.copyMemory(from: $0) }
+                upload = []
+                completeBody = copy
+                relay_curl_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, copy.baseAddress)
+            } else {
+                relay_curl_easy_setopt_pointer(easy, CURLOPT_READDATA, context)
+                relay_curl_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION) { buffer, size, count, context in
+                    guard let buffer, let context else { return Int(CURL_READFUNC_ABORT) }
+                    let transfer = Unmanaged<UpstreamTransfer>.fromOpaque(context).takeUnretainedValue()
+                    return transfer.uploadBytes(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+                }
             }
         }
         relay_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
