@@ -29,9 +29,11 @@ var targets: [Target] = [
         dependencies: ["EventLoop", "Crypto", "CPostgres", "CSQLite"],
         swiftSettings: swiftSettings
     ),
+    // Rate limits (CONTRACT.md §7, E2): the sliding-window counter, in process or in Redis through hiredis.
+    .target(name: "RateLimit", dependencies: ["EventLoop", "Crypto", "CHiredis"], swiftSettings: swiftSettings),
     .target(
         name: "Relay",
-        dependencies: ["HTTP", "EventLoop", "Store", "Crypto", "JSON", "Upstream"],
+        dependencies: ["HTTP", "EventLoop", "Store", "Crypto", "JSON", "Upstream", "RateLimit"],
         swiftSettings: swiftSettings
     ),
     .executableTarget(name: "byok-relay", dependencies: ["Relay"], swiftSettings: swiftSettings),
@@ -57,6 +59,11 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
+    .testTarget(
+        name: "RateLimitTests",
+        dependencies: ["RateLimit", "EventLoop", "Crypto", "TestSupport"],
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "UpstreamTests",
         dependencies: ["Upstream", "EventLoop", "MockProvider"],

@@ -1,5 +1,6 @@
 import EventLoop
 import HTTP
+import RateLimit
 import Upstream
 
 /// Errors the relay answers itself, before or instead of a handler's own response.
@@ -52,6 +53,8 @@ enum RelayError: Error, Equatable {
     // Upstream (§5.9)
     case upstreamUnreachable
     case upstreamTimedOut(Duration)
+    // Rate limits (§7.1); the limit's headers come with the request (§7.3)
+    case rateLimited(RateLimitKind, limit: Int)
 }
 
 /// The one mapping from errors to the wire: status, the contract's exact message, extra headers, and a short label
@@ -212,6 +215,15 @@ struct ErrorResponse {
         case .upstreamUnreachable: self.init(502, "Failed to reach AI provider", label: "upstream_unreachable")
         case .upstreamTimedOut(let timeout):
             self.init(504, "AI provider timed out (\(timeout.secondsText) s). Please retry.", label: "upstream_timeout")
+        case .rateLimited(let kind, let limit):
+            let message =
+                switch kind {
+                case .global: "Too many requests, please slow down."
+                case .relay: "AI request rate limit exceeded (\(limit)/min)."
+                case .register: "Too many registrations from this IP, please try again later."
+                case .healthDeep: "Deep health probe rate limit exceeded (\(limit)/min)."
+                }
+            self.init(429, message, label: "rate_limited")
         }
     }
 

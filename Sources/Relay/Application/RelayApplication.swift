@@ -1,5 +1,6 @@
 import EventLoop
 import HTTP
+import RateLimit
 import Upstream
 
 /// The relay on one loop: request ids, CORS preflights, routing, the starting gate, the endpoints and the request
@@ -9,9 +10,13 @@ final class RelayApplication: HTTPHandler {
     private var random = RandomPool()
     /// This loop's upstream client, made on first use (on the loop thread).
     private var upstream: UpstreamClient?
+    /// This loop's rate limiter: the process's in-process counters, or a Redis connection on this loop (§7, E2).
+    let limiter: any RateLimiter
 
-    init(context: RelayContext) {
+    /// The application on `loop`; call on that loop's thread (the Redis limiter connects from it).
+    init(context: RelayContext, loop: Loop) {
         self.context = context
+        limiter = context.rateLimits.makeLimiter(on: loop)
     }
 
     func requestReceived(_ exchange: HTTPExchange) {
@@ -35,7 +40,20 @@ final class RelayApplication: HTTPHandler {
                 respond(request, error: .starting)
                 return
             }
-            serve(route.target, request, parameters: parameters, remainder: remainder)
+            // §5.2 step 5: the global limit, with register or health-deep when the route has them.
+            switch firstLimits(route.target, request) {
+            case .none:
+                serve(route.target, request, parameters: parameters, remainder: remainder)
+            case .decided(let decision):
+                guard let admitted = admit(request, decision) else { return }
+                serve(route.target, admitted, parameters: parameters, remainder: remainder)
+            case .pending(let limits):
+                let (target, waiting) = (route.target, request)
+                limiter.decide(limits) { [self] decision in
+                    guard !waiting.exchange.isFinished, let admitted = admit(waiting, decision) else { return }
+                    serve(target, admitted, parameters: parameters, remainder: remainder)
+                }
+            }
         }
     }
 
@@ -143,6 +161,7 @@ final class RelayApplication: HTTPHandler {
         var headers = context.jsonResponseHeaders(origin: request.origin)
         headers.add("x-request-id", request.requestID)
         for (name, value) in extraHeaders { headers.add(name, value) }
+        if let verdict = request.rateLimit { Self.addRateLimitHeaders(verdict, to: &headers, retryAfter: true) }
         request.exchange.respond(status: status, headers: headers, body: body)
         logCompletion(request, status: status, label: label)
     }

@@ -1,5 +1,6 @@
 import EventLoop
 import HTTP
+import RateLimit
 import Store
 import Synchronization
 import Upstream
@@ -36,6 +37,8 @@ package final class RelayContext: Sendable {
     let modelAllowlist: ModelAllowlist
     /// The `GET /models` body (§6.4), encoded once.
     let modelsDocument: [UInt8]
+    /// The limits of §7: policies, identity keys, in-process counters and the Redis status (E2).
+    let rateLimits: RateLimitService
     private let starting = Atomic<Bool>(true)
 
     init(
@@ -44,8 +47,10 @@ package final class RelayContext: Sendable {
         serverState: HTTPServerState,
         accounts: AccountService,
         registrationGate: RegistrationGate?,
-        recorder: RequestRecorder
+        recorder: RequestRecorder,
+        rateLimits: RateLimitService
     ) {
+        self.rateLimits = rateLimits
         self.configuration = configuration
         self.logger = logger
         self.serverState = serverState

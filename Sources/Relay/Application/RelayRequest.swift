@@ -1,5 +1,6 @@
 import EventLoop
 import HTTP
+import RateLimit
 
 /// One request as the application sees it: the exchange, its request id, and what the log line needs.
 struct RelayRequest {
@@ -9,6 +10,9 @@ struct RelayRequest {
     /// The route template for logs and metrics; `unmatched` until routing found one (CONTRACT.md E6).
     var route = "unmatched"
     var isProbe = false
+    /// The narrowest limit that applied so far, or the one that refused: its `RateLimit-*` headers go on the
+    /// response (CONTRACT.md §7.3). Nil while no limit applied.
+    var rateLimit: RateLimitVerdict?
 
     init(exchange: HTTPExchange, random: inout RandomPool) {
         self.exchange = exchange

@@ -2,6 +2,7 @@ import Crypto
 import EventLoop
 import Glibc
 import HTTP
+import RateLimit
 import Store
 
 /// `byok-relay serve`: binds, starts the worker loops, serves until a signal ends the drain (CONTRACT.md E7).
@@ -25,6 +26,14 @@ enum ServeCommand {
             return 1
         case .success(let made):
             services = made
+        }
+
+        let rateLimits: RateLimitService
+        do {
+            rateLimits = try configuration.makeRateLimitService(logger: logger)
+        } catch {
+            RelayMain.printError("byok-relay: Cannot initialise the cryptographic library (\(error)).")
+            return 1
         }
 
         let listener: ListeningSocket
@@ -52,19 +61,22 @@ enum ServeCommand {
             serverState: state,
             accounts: services.accounts,
             registrationGate: services.gate,
-            recorder: recorder
+            recorder: recorder,
+            rateLimits: rateLimits
         )
         let server = HTTPServer(
             listener: listener,
             workers: workers,
             configuration: configuration.httpServerConfiguration,
             state: state,
-            makeHandler: { _ in RelayApplication(context: context) },
+            makeHandler: { loop in RelayApplication(context: context, loop: loop) },
             stopped: {
                 // The last requests' records are written before the loops stop: the PostgreSQL store answers on a
                 // loop, and each write is bounded by DB_TIMEOUT_MS (CONTRACT.md §5.10).
                 Task(executorPreference: workers.loops[0]) {
                     await recorder.stop()
+                    // CONTRACT.md E7 step 4: the Redis connections close before the process exits.
+                    await rateLimits.close(on: workers.loops)
                     workers.stop()
                 }
             }

@@ -1,12 +1,14 @@
 import EventLoop
+import RateLimit
 
-/// The `/health` body (CONTRACT.md §9.1). Everything but `uptime`, `timestamp` and the database's state is fixed for
-/// the life of the process, so both variants are encoded once and the two changing members are spliced in.
+/// The `/health` body (CONTRACT.md §9.1). Everything but `uptime`, `timestamp`, the database's state and the rate
+/// limits' mode (E2) is fixed for the life of the process, so every variant is encoded once and the two changing
+/// members are spliced in.
 struct HealthDocument: Sendable {
     /// `BUILD_TIME`, or the time this process started (§9.2).
     let buildTime: String
-    private var healthy: (prefix: [UInt8], suffix: [UInt8]) = ([], [])
-    private var unhealthy: (prefix: [UInt8], suffix: [UInt8]) = ([], [])
+    /// Prefix and suffix per database state and limits mode, indexed by `variant(databaseOK:mode:)`.
+    private var variants: [(prefix: [UInt8], suffix: [UInt8])] = []
     private let configCheck: [(String, JSONValue)]
     private let commitSHA: String?
     private let fixedWarnings: [String]
@@ -27,20 +29,30 @@ struct HealthDocument: Sendable {
         self.fixedWarnings =
             configuration.tokenHMACSecret == nil
             ? ["TOKEN_HMAC_SECRET not set — falling back to ENCRYPTION_SECRET for token hashing"] : []
-        func parts(databaseOK: Bool) -> (prefix: [UInt8], suffix: [UInt8]) {
-            (
-                Self.prefix(leadingMembers(databaseOK: databaseOK)),
-                Self.suffix(trailingMembers(databaseOK: databaseOK, upstream: nil, extraWarnings: []))
-            )
+        for databaseOK in [false, true] {
+            for mode in Self.modes {
+                variants.append(
+                    (
+                        Self.prefix(leadingMembers(databaseOK: databaseOK)),
+                        Self.suffix(
+                            trailingMembers(databaseOK: databaseOK, mode: mode, upstream: nil, extraWarnings: [])
+                        )
+                    )
+                )
+            }
         }
-        healthy = parts(databaseOK: true)
-        unhealthy = parts(databaseOK: false)
+    }
+
+    private static let modes: [RateLimitService.Mode] = [.local, .shared, .degraded]
+
+    private static func variant(databaseOK: Bool, mode: RateLimitService.Mode) -> Int {
+        (databaseOK ? modes.count : 0) + (modes.firstIndex(of: mode) ?? 0)
     }
 
     /// The body now, and whether the database check passed (the status is 503 when it did not).
     func body(_ context: RelayContext) -> (isHealthy: Bool, body: [UInt8]) {
         let isHealthy = context.databaseHealth.isHealthy
-        let (prefix, suffix) = isHealthy ? healthy : unhealthy
+        let (prefix, suffix) = variants[Self.variant(databaseOK: isHealthy, mode: context.rateLimits.mode)]
         let uptime = (MonotonicClock.nowNanoseconds() - context.startedAtMonotonic) / 1_000_000_000
         var body = prefix
         body.reserveCapacity(prefix.count + suffix.count + 48)
@@ -61,6 +73,7 @@ struct HealthDocument: Sendable {
         JSONText.appendString(WallClock.nowISO8601(), to: &body)
         let trailing = trailingMembers(
             databaseOK: isHealthy,
+            mode: context.rateLimits.mode,
             upstream: upstream,
             extraWarnings: warning.map { [$0] } ?? []
         )
@@ -79,6 +92,7 @@ struct HealthDocument: Sendable {
 
     private func trailingMembers(
         databaseOK: Bool,
+        mode: RateLimitService.Mode,
         upstream: JSONValue?,
         extraWarnings: [String]
     ) -> [(String, JSONValue)] {
@@ -87,12 +101,16 @@ struct HealthDocument: Sendable {
             ? .object([("ok", .bool(true))])
             : .object([("ok", .bool(false)), ("error", .string("Database unreachable"))])
         var checks: [(String, JSONValue)] = [("db", database), ("config", .object(configCheck))]
+        // §9.1: `checks.redis` only when REDIS_URL is set; informational, never the status.
+        if mode != .local { checks.append(("redis", HealthEndpoints.redisCheck(mode))) }
         if let upstream { checks.append(("upstream", upstream)) }
         var members: [(String, JSONValue)] = [
             ("providers", .array(HealthEndpoints.providerNames.map(JSONValue.string))),
             ("checks", .object(checks)),
         ]
-        let warnings = fixedWarnings + extraWarnings
+        var warnings = fixedWarnings
+        if mode == .degraded { warnings.append("Redis unreachable — rate limits are enforced per replica") }
+        warnings += extraWarnings
         if !warnings.isEmpty { members.append(("warnings", .array(warnings.map(JSONValue.string)))) }
         return members
     }

@@ -1,4 +1,5 @@
 import EventLoop
+import RateLimit
 
 /// `/health`, `/version`, `/healthz` and `/readyz` bodies (CONTRACT.md §9.1, §9.2, E6).
 enum HealthEndpoints {
@@ -25,6 +26,16 @@ enum HealthEndpoints {
         ])
     }
 
+    /// E6's `checks.redis`: shared, degraded (limits per replica while Redis is unreachable), or local by
+    /// configuration.
+    static func redisCheck(_ mode: RateLimitService.Mode) -> JSONValue {
+        switch mode {
+        case .local: .object([("ok", .bool(true)), ("mode", .string("local"))])
+        case .shared: .object([("ok", .bool(true)), ("mode", .string("shared"))])
+        case .degraded: .object([("ok", .bool(false)), ("mode", .string("local"))])
+        }
+    }
+
     /// 200 when ready; 503 while starting or draining. Shared-dependency state is reported, never fatal (E6).
     static func readiness(_ context: RelayContext) -> (isReady: Bool, body: JSONValue) {
         let isStarting = context.isStarting
@@ -39,7 +50,7 @@ enum HealthEndpoints {
                 "checks",
                 .object([
                     ("db", .object([("ok", .bool(context.databaseHealth.isHealthy)), ("backend", .string(backend))])),
-                    ("redis", .object([("ok", .bool(true)), ("mode", .string("local"))])),
+                    ("redis", redisCheck(context.rateLimits.mode)),
                 ])
             ),
         ])

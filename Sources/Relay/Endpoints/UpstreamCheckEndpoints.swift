@@ -65,6 +65,8 @@ extension RelayApplication {
         case .failure(let error): return respond(request, error: error)
         case .success(let origin): boundOrigin = origin
         }
+        // §3.6 step 3: each rotation makes an outbound request, so it counts against the relay limit.
+        guard let request = await chargeRelayLimit(request, account: account) else { return }
         if let path = provider.verificationPath {
             guard let client = upstreamClient(on: request.exchange.loop),
                 let base = context.configuration.upstreamOverride(for: name)?.baseURL ?? provider.defaultBaseURL

@@ -38,11 +38,22 @@ extension RelayApplication {
         case .failure(let refusal): return respond(request, error: .relayPath(refusal))
         case .success(let parsed): path = parsed
         }
-        let provider = Provider.named(target.providerName)
-        if provider != nil, !ProviderPaths.isAllowed(normalised: path.normalised, provider: target.providerName) {
+        if Provider.named(target.providerName) != nil,
+            !ProviderPaths.isAllowed(normalised: path.normalised, provider: target.providerName)
+        {
             return respond(request, error: .pathNotPermitted(path: path.normalised, provider: target.providerName))
         }
-        guard let provider else { return respond(request, error: .unknownRelayProvider(target.providerName)) }
+        // §5.2 step 10, after the path checks: a refused path never spends relay quota; what follows does.
+        chargeRelayLimit(request, account: account) { [self] request in
+            relay(request, target, account: account, path: path)
+        }
+    }
+
+    /// §5.2 steps 11–12, then the key and the transfer.
+    private func relay(_ request: RelayRequest, _ target: RelayTarget, account: Account, path: RelayPath) {
+        guard let provider = Provider.named(target.providerName) else {
+            return respond(request, error: .unknownRelayProvider(target.providerName))
+        }
         var query = request.exchange.head.query.map(String.init)
         if provider.name == "google" { query = GoogleQuery.rewrite(query: query?[...], normalised: path.normalised) }
         let forwarded = path.forwarded + (query.map { "?" + $0 } ?? "")
@@ -103,6 +114,8 @@ extension RelayApplication {
                 case .failure(let error): return application.respond(request, error: error)
                 }
             }
+            // §6.1 check 1, before the body is read.
+            guard let request = await application.chargeRelayLimit(request, account: account) else { return }
             guard let bytes = await request.exchange.collectBody() else { return }
             let body: UnifiedBody
             do throws(ModelRefusal) {

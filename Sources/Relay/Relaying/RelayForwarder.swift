@@ -76,6 +76,10 @@ final class RelayForwarder: UpstreamTransferDelegate {
         }
         response.add("x-request-id", request.requestID)
         for (name, value) in shaped.forwarded { response.add(name, value) }
+        // §5.7: the relay limit's headers, never the relay's own Retry-After (the provider's may be forwarded).
+        if let verdict = request.rateLimit {
+            RelayApplication.addRateLimitHeaders(verdict, to: &response, retryAfter: false)
+        }
         request.exchange.startResponse(status: status, headers: response)
     }
 

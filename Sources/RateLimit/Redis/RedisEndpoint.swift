@@ -1,0 +1,88 @@
+/// Where Redis is and how to log in: `redis://[user:password@]host[:port][/db]` (CONTRACT.md E2). The relay's
+/// configuration has already refused other forms and TLS (§10.2); this only takes the URL apart.
+package struct RedisEndpoint: Sendable, Equatable {
+    /// A host name, IPv4 address or IPv6 address (without brackets).
+    package var host: String
+    package var port: Int
+    /// `AUTH user password` when both are set, `AUTH password` when only the password is (percent-decoded).
+    package var username: String?
+    package var password: String?
+    /// `SELECT` index; 0 needs no command.
+    package var database: Int
+
+    package init(host: String, port: Int = 6379, username: String? = nil, password: String? = nil, database: Int = 0) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+    }
+
+    /// Takes `url` apart; nil when it is not a `redis://` URL with a host.
+    package init?(url: String) {
+        guard url.lowercased().hasPrefix("redis://") else { return nil }
+        var rest = Substring(url.dropFirst("redis://".count))
+        if let end = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        let authority = rest.prefix { $0 != "/" }
+        let path = rest[authority.endIndex...].dropFirst()
+        var hostAndPort = authority
+        if let at = authority.lastIndex(of: "@") {
+            let credentials = authority[..<at]
+            hostAndPort = authority[authority.index(after: at)...]
+            if let colon = credentials.firstIndex(of: ":") {
+                let user = Self.percentDecoded(credentials[..<colon])
+                username = user.isEmpty ? nil : user
+                password = Self.percentDecoded(credentials[credentials.index(after: colon)...])
+            } else if !credentials.isEmpty {
+                // `redis://secret@host`: a lone value is the password, as redis-cli and most clients read it.
+                password = Self.percentDecoded(credentials)
+            }
+        }
+        port = 6379
+        if hostAndPort.hasPrefix("[") {
+            guard let close = hostAndPort.firstIndex(of: "]") else { return nil }
+            host = String(hostAndPort[hostAndPort.index(after: hostAndPort.startIndex)..<close])
+            let after = hostAndPort[hostAndPort.index(after: close)...]
+            if after.hasPrefix(":") {
+                guard let value = Int(after.dropFirst()) else { return nil }
+                port = value
+            }
+        } else if let colon = hostAndPort.lastIndex(of: ":") {
+            host = String(hostAndPort[..<colon])
+            guard let value = Int(hostAndPort[hostAndPort.index(after: colon)...]) else { return nil }
+            port = value
+        } else {
+            host = String(hostAndPort)
+        }
+        guard !host.isEmpty, (0...65535).contains(port) else { return nil }
+        database = path.isEmpty ? 0 : Int(path) ?? 0
+    }
+
+    /// `%XX` escapes decoded (as UTF-8); a malformed escape stays as written.
+    static func percentDecoded(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        let utf8 = Array(text.utf8)
+        var index = 0
+        while index < utf8.count {
+            if utf8[index] == UInt8(ascii: "%"), index + 2 < utf8.count,
+                let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2])
+            {
+                bytes.append(high << 4 | low)
+                index += 3
+            } else {
+                bytes.append(utf8[index])
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
