@@ -223,6 +223,49 @@ import Testing
         #expect(Self.limitHeaders(refused, retryAfter: true) == "3;w=60 3 0")
     }
 
+    /// E2's one round trip: a relayed request whose token is cached is decided with one `EVALSHA` for the global and
+    /// relay limits together, counted and answered as two calls would be (§5.2): the relay limit refuses after its
+    /// allowance, and a refused path never spends relay quota.
+    @Test func testARelayedRequestCostsOneRedisCommand() async throws {
+        let server = try RedisServer()
+        let mock = try MockProvider.start()
+        defer { mock.stop() }
+        var extra = mock.relayEnvironment()
+        extra.merge(
+            [
+                "REDIS_URL": server.url, "REDIS_TIMEOUT_MS": "1000", "RATE_LIMIT_GLOBAL_PER_MIN": "100",
+                "RATE_LIMIT_RELAY_PER_MIN": "5", "ALLOWED_MODELS": "",
+            ]
+        ) { $1 }
+        let relay = try RelayProcess(environment: Self.environment(extra))
+        let api = AccountAPI(relay)
+        let token = try api.register()
+        #expect(try api.storeKey("sk-test-one-call-0123456789", provider: "openai", token: token).status == 200)
+        let redis = try RedisClient(port: server.port)
+        func evalshaCalls() throws -> Int {
+            guard case .text(let info) = try redis.command(["INFO", "commandstats"]) else { return -1 }
+            guard let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("cmdstat_evalsha:") }),
+                let calls = line.split(separator: "=").dropFirst().first?.split(separator: ",").first
+            else { return 0 }
+            return Int(calls) ?? -1
+        }
+        func relayed(_ path: String) throws -> RawClient.Response {
+            try api.send("POST", path, headers: ["x-relay-token: \(token)"], json: #"{"model":"gpt-4o-mini"}"#)
+        }
+        _ = try relayed("/relay/openai/v1/chat/completions?tag=warm")  // the token is now in the cache
+        let before = try evalshaCalls()
+        for index in 1...3 { #expect(try relayed("/relay/openai/v1/chat/completions?tag=one-\(index)").status == 200) }
+        #expect(try evalshaCalls() - before == 3, "one EVALSHA per relayed request")
+        // Refused paths spend no relay quota: the fifth relayed request is still admitted, the sixth refused.
+        #expect(try relayed("/relay/openai/v1/files").status == 403)
+        #expect(try relayed("/relay/openai/v1/chat/completions?tag=last").status == 200)
+        let refused = try relayed("/relay/openai/v1/chat/completions?tag=refused")
+        #expect(refused.status == 429)
+        #expect(Self.errorMessage(refused) == "AI request rate limit exceeded (5/min).")
+        #expect(Self.limitHeaders(refused, retryAfter: true) == "5;w=60 5 0")
+        #expect(mock.requests(tag: "refused").isEmpty)
+    }
+
     /// Redis hung, then running again, then gone, then back empty: requests are served and limited locally meanwhile,
     /// none waits past REDIS_TIMEOUT_MS (+ slack), /readyz and /health say so, and shared limits resume without a
     /// restart.

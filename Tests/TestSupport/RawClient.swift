@@ -99,6 +99,15 @@ package final class RawClient: @unchecked Sendable {
         return taken
     }
 
+    /// Reads exactly `count` bytes (or throws at the deadline or the peer's close).
+    package func read(count: Int, timeout: Double = 5) throws -> [UInt8] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while buffer.count < count { try fill(until: deadline) }
+        let taken = Array(buffer[0..<count])
+        buffer.removeFirst(count)
+        return taken
+    }
+
     /// One `recv` of at most `maximum` bytes from the buffer or the socket (0 when the peer closed): a reader that
     /// sets its own pace.
     package func receive(maximum: Int, timeout: Double = 5) throws -> [UInt8] {

@@ -141,7 +141,7 @@ package final class RedisClient {
         case "$":
             let length = Int(rest) ?? -1
             guard length >= 0 else { return .null }
-            let bytes = try client.read(through: Array("\r\n".utf8), timeout: timeout)
+            let bytes = try client.read(count: length + 2, timeout: timeout)
             return .text(String(decoding: bytes.dropLast(2), as: UTF8.self))
         case "*":
             let count = Int(rest) ?? -1

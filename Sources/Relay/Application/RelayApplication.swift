@@ -48,6 +48,16 @@ final class RelayApplication: HTTPHandler {
                 guard let admitted = admit(request, decision) else { return }
                 serve(route.target, admitted, parameters: parameters, remainder: remainder)
             case .pending(let limits):
+                if case .relay = route.target, limits.second == nil,
+                    relayWithLimitsInOneCall(
+                        request,
+                        global: limits.first,
+                        provider: Self.providerSegment(parameters),
+                        remainder: remainder ?? ""
+                    )
+                {
+                    return
+                }
                 let (target, waiting) = (route.target, request)
                 limiter.decide(limits) { [self] decision in
                     guard !waiting.exchange.isFinished, let admitted = admit(waiting, decision) else { return }
@@ -59,6 +69,11 @@ final class RelayApplication: HTTPHandler {
 
     func requestRefused(_ refusal: HTTPRefusal, exchange: HTTPExchange) {
         respond(RelayRequest(exchange: exchange, random: &random), error: .refused(refusal))
+    }
+
+    /// The `:provider` segment of a relay path, percent-decoded (§5.1).
+    static func providerSegment(_ parameters: [(name: String, value: Substring)]) -> String {
+        String(decoding: PercentEncoding.decoded((parameters.first?.value ?? "").utf8), as: UTF8.self)
     }
 
     private func serve(
@@ -85,10 +100,7 @@ final class RelayApplication: HTTPHandler {
         case .unifiedRelay: relayUnified(request)
         case .models: respond(request, status: 200, body: context.modelsDocument, label: nil)
         case .relay:
-            let provider = String(
-                decoding: PercentEncoding.decoded((parameters.first?.value ?? "").utf8),
-                as: UTF8.self
-            )
+            let provider = Self.providerSegment(parameters)
             relay(request, provider: provider, remainder: remainder ?? "")
         case .account(let route):
             // The one `:provider` or `:app_id` segment, still percent-encoded.

@@ -1,5 +1,6 @@
 import EventLoop
 import HTTP
+import RateLimit
 import Store
 import Upstream
 
@@ -34,19 +35,61 @@ extension RelayApplication {
         case .success(let found): account = found
         }
         let path: RelayPath
-        switch RelayPath.parse(remainder: target.remainder[...]) {
-        case .failure(let refusal): return respond(request, error: .relayPath(refusal))
-        case .success(let parsed): path = parsed
-        }
-        if Provider.named(target.providerName) != nil,
-            !ProviderPaths.isAllowed(normalised: path.normalised, provider: target.providerName)
-        {
-            return respond(request, error: .pathNotPermitted(path: path.normalised, provider: target.providerName))
+        switch Self.checkedPath(target) {
+        case .failure(let error): return respond(request, error: error)
+        case .success(let checked): path = checked
         }
         // §5.2 step 10, after the path checks: a refused path never spends relay quota; what follows does.
         chargeRelayLimit(request, account: account) { [self] request in
             relay(request, target, account: account, path: path)
         }
+    }
+
+    /// §5.2 steps 8–9: the path syntax, then the allowlist of a known provider.
+    private static func checkedPath(_ target: RelayTarget) -> Result<RelayPath, RelayError> {
+        switch RelayPath.parse(remainder: target.remainder[...]) {
+        case .failure(let refusal): return .failure(.relayPath(refusal))
+        case .success(let path):
+            if Provider.named(target.providerName) != nil,
+                !ProviderPaths.isAllowed(normalised: path.normalised, provider: target.providerName)
+            {
+                return .failure(.pathNotPermitted(path: path.normalised, provider: target.providerName))
+            }
+            return .success(path)
+        }
+    }
+
+    /// The relay route's steps 5–10 with one limiter call instead of two, which §5.2 allows when the answer and the
+    /// counting are the same: so when the token is in the cache and the path checks pass, steps 6–9 cannot refuse,
+    /// and deciding the global limit and then the relay limit in one call (the second only if the first admits)
+    /// counts and answers exactly as two calls would. With Redis this makes a relayed request one `EVALSHA` (E2).
+    /// Returns false, having done nothing, when it does not apply; the request then takes the ordinary path.
+    func relayWithLimitsInOneCall(
+        _ request: RelayRequest,
+        global: RateLimitCheck,
+        provider name: String,
+        remainder: Substring
+    ) -> Bool {
+        guard let relayPolicy = context.rateLimits.relay,
+            !remainder.isEmpty || request.exchange.head.path.hasSuffix("/"),
+            case .success(let account)? = context.accounts.cachedAuthentication(
+                TokenCredential(headers: request.exchange.head.headers)
+            )
+        else { return false }
+        let target = RelayTarget(providerName: name, remainder: "/" + remainder)
+        guard case .success(let path) = Self.checkedPath(target) else { return false }
+        let relayCheck = RateLimitCheck(relayPolicy, key: context.rateLimits.keys.key(for: account.tokenDigest))
+        let limits = RateLimitRequest(global, then: relayCheck)
+        let proceed = { [self] (decision: RateLimitDecision) in
+            guard !request.exchange.isFinished, let admitted = admit(request, decision) else { return }
+            relay(admitted, target, account: account, path: path)
+        }
+        if let decision = limiter.immediateDecision(limits) {
+            proceed(decision)
+        } else {
+            limiter.decide(limits, completion: proceed)
+        }
+        return true
     }
 
     /// §5.2 steps 11–12, then the key and the transfer.
