@@ -41,6 +41,7 @@ import Testing
     }
 
     @Test func testGlobalLimitAllowanceAnswerAndExemptions() throws {
+        RateLimitBuckets.awaitRoom()
         let relay = try RelayProcess(environment: Self.environment(["RATE_LIMIT_GLOBAL_PER_MIN": "3"]))
         for remaining in [2, 1, 0] {
             let response = try Self.get(relay, "/version")
@@ -67,6 +68,7 @@ import Testing
     }
 
     @Test func testRegisterLimitCountsOnlyRequestsWithTheAppSecret() throws {
+        RateLimitBuckets.awaitRoom()
         let relay = try RelayProcess(
             environment: Self.environment(["RATE_LIMIT_GLOBAL_PER_MIN": "100", "RATE_LIMIT_REGISTER_PER_HOUR": "2"])
         )
@@ -89,6 +91,7 @@ import Testing
     }
 
     @Test func testHealthDeepLimitAndNoHeadersWhenEveryLimitIsOff() throws {
+        RateLimitBuckets.awaitRoom()
         let relay = try RelayProcess(environment: Self.environment(["RATE_LIMIT_HEALTH_DEEP_PER_MIN": "1"]))
         let first = try Self.get(relay, "/health?deep=1&provider=unknown-provider")
         #expect(first.status == 200)
@@ -104,6 +107,7 @@ import Testing
     }
 
     @Test func testRelayLimitAfterThePathChecksOnEveryRelayRoute() async throws {
+        RateLimitBuckets.awaitRoom()
         let mock = try MockProvider.start()
         defer { mock.stop() }
         var environment = mock.relayEnvironment()
@@ -165,6 +169,7 @@ import Testing
     }
 
     @Test func testForwardedForIsTrustedOnlyWithTrustProxy() throws {
+        RateLimitBuckets.awaitRoom()
         let direct = try RelayProcess(environment: Self.environment(["RATE_LIMIT_GLOBAL_PER_MIN": "2"]))
         for index in 0..<2 {
             let response = try Self.get(direct, "/version", headers: [("X-Forwarded-For", "203.0.113.\(index)")])
@@ -194,6 +199,7 @@ import Testing
 
     @Test(.enabled(if: TestRedis.url != nil, "TEST_REDIS_URL is not set (run scripts/test)"))
     func testThreeRelaysSharingRedisAdmitTheLimitInTotal() throws {
+        RateLimitBuckets.awaitRoom()
         let environment = Self.environment([
             "REDIS_URL": TestRedis.url!, "REDIS_TIMEOUT_MS": "1000", "RATE_LIMIT_GLOBAL_PER_MIN": "10",
         ])
@@ -209,6 +215,7 @@ import Testing
 
     @Test(.enabled(if: TestRedis.url != nil, "TEST_REDIS_URL is not set (run scripts/test)"))
     func testCountersInRedisOutliveTheRelay() throws {
+        RateLimitBuckets.awaitRoom()
         let environment = Self.environment([
             "REDIS_URL": TestRedis.url!, "REDIS_TIMEOUT_MS": "1000", "RATE_LIMIT_GLOBAL_PER_MIN": "3",
         ])
@@ -227,6 +234,7 @@ import Testing
     /// relay limits together, counted and answered as two calls would be (§5.2): the relay limit refuses after its
     /// allowance, and a refused path never spends relay quota.
     @Test func testARelayedRequestCostsOneRedisCommand() async throws {
+        RateLimitBuckets.awaitRoom()
         let server = try RedisServer()
         let mock = try MockProvider.start()
         defer { mock.stop() }
@@ -270,6 +278,7 @@ import Testing
     /// none waits past REDIS_TIMEOUT_MS (+ slack), /readyz and /health say so, and shared limits resume without a
     /// restart.
     @Test func testRedisOutageDegradesToLocalLimitsAndRecovers() throws {
+        RateLimitBuckets.awaitRoom()
         let server = try RedisServer()
         let relay = try RelayProcess(
             environment: Self.environment([

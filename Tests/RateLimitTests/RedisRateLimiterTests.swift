@@ -84,6 +84,7 @@ import Testing
     }
 
     @Test(.enabled(if: TestRedis.url != nil)) func testLoopsShareOneCounter() async throws {
+        RateLimitBuckets.awaitRoom()
         let rig = try Rig(url: TestRedis.url!, timeoutMilliseconds: 1000)
         #expect(rig.await(.shared))
         var admitted = 0
@@ -97,6 +98,7 @@ import Testing
     }
 
     @Test func testAuthenticationAndDatabaseFromTheURL() async throws {
+        RateLimitBuckets.awaitRoom()
         let server = try RedisServer(arguments: ["--requirepass", "s3cr@t"])
         let admin = try RedisClient(port: server.port)
         #expect(try admin.command(["AUTH", "s3cr@t"]) == .text("OK"))
@@ -123,6 +125,7 @@ import Testing
     /// A hung Redis (SIGSTOP): no call waits longer than the deadline plus slack; calls are judged in process
     /// (counted locally); the service reports degraded; once Redis runs again the limits are shared again.
     @Test func testDeadlineDegradedModeAndRecovery() async throws {
+        RateLimitBuckets.awaitRoom()
         let server = try RedisServer()
         let rig = try Rig(url: server.url, timeoutMilliseconds: 50)
         #expect(rig.await(.shared))
@@ -159,6 +162,7 @@ import Testing
     }
 
     @Test func testFlushedScriptIsLoadedAgain() async throws {
+        RateLimitBuckets.awaitRoom()
         let server = try RedisServer()
         let rig = try Rig(url: server.url, timeoutMilliseconds: 1000, loops: 1)
         #expect(await rig.decide("192.0.2.15").0.isShared)

@@ -294,10 +294,18 @@ import Testing
         let holder = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 0)
         try holder.execute("BEGIN IMMEDIATE")
         defer { try? holder.execute("ROLLBACK") }
-        // Three writes queue behind each other on the one connection; each must still answer in time.
+        // Three writes queue behind each other on the one connection; each must still answer in time. They run on a
+        // loop of their own: on the shared cooperative pool, other suites' blocking tests could delay when the
+        // measuring task resumes, and the test would time the pool instead of the store.
+        let workers = try WorkerGroup(count: 1)
+        workers.start()
+        defer {
+            workers.stop()
+            workers.join()
+        }
         let elapsed = try await withThrowingTaskGroup(of: (StoreError?, Duration).self) { group in
             for _ in 0..<3 {
-                group.addTask {
+                group.addTask(executorPreference: workers.loops[0]) {
                     let start = ContinuousClock.now
                     do {
                         try await store.register(AccountStoreTests.newAccount())
