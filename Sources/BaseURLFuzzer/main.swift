@@ -4,10 +4,7 @@ import Upstream
 /// The process entry point under SwiftPM's name for it (see FuzzDriver).
 @_cdecl("BaseURLFuzzer_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runFuzzer(argc, argv) { data, size in
-        guard let data else { return 0 }
-        return fuzzOneInput(data, size)
-    }
+    runFuzzer(argc, argv, fuzzOneInput)
 }
 
 /// libFuzzer entry point for the `x-relay-base-url` parser and CONTRACT.md §5.5 checks 2–8. Each input, decoded as
@@ -15,7 +12,8 @@ public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutableP
 /// an origin it accepts serialises to text that parses back to the same origin (so the URL curl is given names the
 /// host that was checked); and what checks 2–8 accept is https, without credentials, and not a blocked IP literal.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     guard let url = try? BaseURL(parsing: text) else {
         precondition(isRefused(text), "refused by the parser, accepted by the checks")

@@ -4,10 +4,7 @@ import HTTP
 /// The process entry point under SwiftPM's name for it (see FuzzDriver).
 @_cdecl("HTTPParserFuzzer_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runFuzzer(argc, argv) { data, size in
-        guard let data else { return 0 }
-        return fuzzOneInput(data, size)
-    }
+    runFuzzer(argc, argv, fuzzOneInput)
 }
 
 /// libFuzzer entry point for `HTTPRequestParser`. The first two bytes choose the limits and how the rest is cut into
@@ -15,7 +12,8 @@ public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutableP
 /// given, reports body ranges inside the input, and ends each input in events or one refusal — the same ones
 /// whether the input arrives whole or in pieces.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
     guard size >= 2 else {
         return 0
     }

@@ -4,10 +4,7 @@ import JSON
 /// The process entry point under SwiftPM's name for it (see FuzzDriver).
 @_cdecl("JSONFuzzer_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runFuzzer(argc, argv) { data, size in
-        guard let data else { return 0 }
-        return fuzzOneInput(data, size)
-    }
+    runFuzzer(argc, argv, fuzzOneInput)
 }
 
 /// libFuzzer entry point for `JSONDocument`. Each input is scanned as a document and, with its structural bytes
@@ -15,7 +12,8 @@ public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutableP
 /// whatever form the bytes come in, accepts exactly the well-formed UTF-8 the standard library accepts, reports
 /// member ranges in order and inside the input, and its splices give documents that re-parse as intended.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     checkUTF8AgreesWithStandardLibrary(bytes)
     let result = Result { () throws(JSONError) in try JSONDocument(parsing: bytes, maximumDepth: nil) }
