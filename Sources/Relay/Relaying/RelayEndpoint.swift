@@ -148,14 +148,9 @@ extension RelayApplication {
         Task(executorPreference: request.exchange.loop) {
             let (application, request) = bound.value
             let account: Account
-            switch application.context.accounts.cachedAuthentication(credential) {
-            case .success(let found)?: account = found
-            case .failure(let error)?: return application.respond(request, error: error)
-            case nil:
-                switch await application.context.accounts.authenticate(credential) {
-                case .success(let found): account = found
-                case .failure(let error): return application.respond(request, error: error)
-                }
+            switch await application.context.accounts.authenticate(credential) {
+            case .success(let found): account = found
+            case .failure(let error): return application.respond(request, error: error)
             }
             // §6.1 check 1, before the body is read.
             guard let request = await application.chargeRelayLimit(request, account: account) else { return }
