@@ -85,6 +85,10 @@ import Testing
         #expect(before[ttfbCount] == 0)
         #expect(before[global] == 0)
 
+        let lookups = { (samples: [String: Double]) in
+            (samples[#"byok_relay_cache_hits_total{cache="token"}"#] ?? 0)
+                + (samples[#"byok_relay_cache_misses_total{cache="token"}"#] ?? 0)
+        }
         let response = try relay.post("/relay/openai/v1/chat/completions?tag=metrics-1", token: token, json: "{}")
         #expect(response.status == 200)
         let after = try Self.scrape(relay)
@@ -94,6 +98,9 @@ import Testing
         #expect(after[downstream] == Double(response.body.count))
         #expect(after[upstream] == 2)
         #expect(after[#"byok_relay_open_streams{provider="openai"}"#] == 0)
+        #expect(lookups(after) > lookups(before))
+        #expect(after[#"byok_relay_db_errors_total{backend="sqlite"}"#] == 0)
+        #expect(after["byok_relay_redis_errors_total"] == nil)  // REDIS_URL unset
         #expect(after[#"byok_relay_http_request_duration_seconds_count{route="/relay/:provider/*"}"#] == 1)
         #expect(after[#"byok_relay_http_request_duration_seconds_bucket{route="/relay/:provider/*",le="+Inf"}"#] == 1)
 
@@ -110,5 +117,21 @@ import Testing
         #expect(final["byok_relay_redis_degraded"] == 0)
         #expect(final["byok_relay_draining"] == 0)
         #expect((final["byok_relay_open_connections"] ?? 0) >= 1)
+    }
+
+    @Test func redisOutageIsCountedAndShownAsDegraded() throws {
+        // Nothing listens on port 1: every connect attempt fails, so limits are judged locally (E2).
+        let relay = try MockedRelay(
+            environment: [
+                "REDIS_URL": "redis://127.0.0.1:1", "REDIS_TIMEOUT_MS": "50", "RATE_LIMIT_GLOBAL_PER_MIN": "100",
+                "ENCRYPTION_SECRET": "metrics-test-" + UUID().uuidString,
+            ]
+        )
+        let seen = try Eventually.within(milliseconds: 5000) {
+            _ = try RelayRequests.send(port: relay.port, "GET", "/version")
+            let samples = try Self.samples(RelayRequests.send(port: relay.port, "GET", "/metrics").bodyText)
+            return samples["byok_relay_redis_degraded"] == 1 && (samples["byok_relay_redis_errors_total"] ?? 0) >= 1
+        }
+        #expect(seen != nil)
     }
 }

@@ -75,7 +75,12 @@ import Testing
         commit: "abc\"def",
         redisDegraded: true,
         openConnections: 2,
-        draining: false
+        draining: false,
+        databaseBackend: "sqlite",
+        databaseErrors: 3,
+        redisErrors: 4,
+        tokenCacheHits: 5,
+        tokenCacheMisses: 6
     )
 
     @Test func everyFamilyHasHelpAndType() {
@@ -92,6 +97,10 @@ import Testing
             ("byok_relay_client_aborts_total", "counter"),
             ("byok_relay_rate_limit_rejections_total", "counter"),
             ("byok_relay_redis_degraded", "gauge"),
+            ("byok_relay_redis_errors_total", "counter"),
+            ("byok_relay_db_errors_total", "counter"),
+            ("byok_relay_cache_hits_total", "counter"),
+            ("byok_relay_cache_misses_total", "counter"),
             ("byok_relay_open_connections", "gauge"),
             ("byok_relay_draining", "gauge"),
             ("process_start_time_seconds", "gauge"),
@@ -105,6 +114,10 @@ import Testing
         #expect(text.contains("byok_relay_open_connections 2\n"))
         #expect(text.contains("byok_relay_draining 0\n"))
         #expect(text.contains("byok_relay_rate_limit_rejections_total{limit=\"health_deep\"} 0\n"))
+        #expect(text.contains("byok_relay_db_errors_total{backend=\"sqlite\"} 3\n"))
+        #expect(text.contains("byok_relay_redis_errors_total 4\n"))
+        #expect(text.contains("byok_relay_cache_hits_total{cache=\"token\"} 5\n"))
+        #expect(text.contains("byok_relay_cache_misses_total{cache=\"token\"} 6\n"))
         #expect(text.hasSuffix("\n"))
     }
 

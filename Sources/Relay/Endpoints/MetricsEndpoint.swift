@@ -12,12 +12,20 @@ extension RelayApplication {
                 return
             }
         }
+        let backend = if case .postgres = context.configuration.database { "postgres" } else { "sqlite" }
+        let accounts = context.accounts
+        let lookups = accounts.cache.lookups
         let gauges = MetricsGauges(
             version: BuildInfo.version,
             commit: context.configuration.commitSHA ?? "",
             redisDegraded: context.rateLimits.mode == .degraded,
             openConnections: context.serverState.openConnections,
-            draining: context.serverState.isDraining
+            draining: context.serverState.isDraining,
+            databaseBackend: backend,
+            databaseErrors: accounts.databaseErrorCount + context.databaseHealth.failedPingCount,
+            redisErrors: context.rateLimits.usesRedis ? context.rateLimits.redisErrorCount : nil,
+            tokenCacheHits: lookups.hits,
+            tokenCacheMisses: lookups.misses
         )
         var response = context.securityHeaders
         response.add("Content-Type", MetricsText.contentType)

@@ -8,6 +8,14 @@ struct MetricsGauges {
     var redisDegraded: Bool
     var openConnections: Int
     var draining: Bool
+    /// The database backend (`postgres`, `sqlite`) and its failed or timed-out queries.
+    var databaseBackend: String
+    var databaseErrors: Int
+    /// Nil when `REDIS_URL` is unset (the family is then left out).
+    var redisErrors: Int?
+    /// Token lookups answered from the account cache and not.
+    var tokenCacheHits: Int
+    var tokenCacheMisses: Int
 }
 
 extension Metrics {
@@ -132,6 +140,17 @@ extension Metrics {
                 rateLimitRejections.value(at: kind.rawValue)
             )
         }
+
+        out.family("byok_relay_db_errors_total", type: "counter", help: "Failed or timed-out database queries.")
+        out.sample("byok_relay_db_errors_total", [("backend", gauges.databaseBackend)], gauges.databaseErrors)
+        if let redisErrors = gauges.redisErrors {
+            out.family("byok_relay_redis_errors_total", type: "counter", help: "Failed or timed-out Redis calls.")
+            out.sample("byok_relay_redis_errors_total", [], redisErrors)
+        }
+        out.family("byok_relay_cache_hits_total", type: "counter", help: "Lookups answered from the cache.")
+        out.sample("byok_relay_cache_hits_total", [("cache", "token")], gauges.tokenCacheHits)
+        out.family("byok_relay_cache_misses_total", type: "counter", help: "Lookups the cache could not answer.")
+        out.sample("byok_relay_cache_misses_total", [("cache", "token")], gauges.tokenCacheMisses)
 
         out.family(
             "byok_relay_redis_degraded",
