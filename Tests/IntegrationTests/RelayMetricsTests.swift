@@ -59,9 +59,19 @@ import Testing
 
     @Test func openWithoutToken() throws {
         let relay = try MockedRelay()
+        let preflight = try RelayRequests.send(port: relay.port, "OPTIONS", "/relay/openai/v1/chat/completions")
+        #expect(preflight.status == 204)
+        _ = try RelayRequests.send(port: relay.port, "GET", "/nowhere")
+        _ = try RelayRequests.send(port: relay.port, "PUT", "/models")
         let response = try RelayRequests.send(port: relay.port, "GET", "/metrics")
         #expect(response.status == 200)
         #expect(response.bodyText.contains("# TYPE byok_relay_http_requests_total counter\n"))
+        let samples = Self.samples(response.bodyText)
+        #expect(
+            samples[#"byok_relay_http_requests_total{route="/relay/:provider/*",method="OPTIONS",status="204"}"#] == 1
+        )
+        #expect(samples[#"byok_relay_http_requests_total{route="unmatched",method="GET",status="404"}"#] == 1)
+        #expect(samples[#"byok_relay_http_requests_total{route="/models",method="PUT",status="405"}"#] == 1)
     }
 
     @Test func countersMoveWithRelayedRequestsAndRejections() throws {

@@ -24,8 +24,11 @@ final class RelayApplication: HTTPHandler {
         let head = exchange.head
         // CONTRACT.md §1.4: every OPTIONS, on any path, is a preflight answered before routing, limits and auth.
         if head.method == "OPTIONS" {
-            if case .found(let route, _, _) = context.router.match(method: "GET", path: head.path) {
-                request.metricsRoute = context.metrics.route(route.target)
+            // Counted under the route the path matches, whatever method it allows (CONTRACT.md E6).
+            switch context.router.match(method: "GET", path: head.path) {
+            case .found(let route, _, _): request.metricsRoute = context.metrics.route(route.target)
+            case .methodNotAllowed(let template, _): request.metricsRoute = context.metrics.route(template: template)
+            case .notFound: break
             }
             answerPreflight(request)
             return
