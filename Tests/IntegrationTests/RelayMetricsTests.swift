@@ -144,4 +144,26 @@ import Testing
         }
         #expect(seen != nil)
     }
+
+    @Test func upstreamFailuresAreCountedByKind() throws {
+        // groq points at a port nothing listens on; openai at the mock, which breaks its stream after three events.
+        let relay = try MockedRelay(environment: ["RELAY_UPSTREAM_GROQ": "http://127.0.0.1:1"])
+        let token = try relay.user(keys: ["openai": "sk-metrics-0123456789", "groq": "gsk_metrics0123456789"])
+        let unreachable = try relay.post("/relay/groq/openai/v1/chat/completions", token: token, json: "{}")
+        #expect(unreachable.status == 502)
+        let broken = try relay.post(
+            "/relay/openai/v1/chat/completions?mock=break&after=3&tag=metrics-broken",
+            token: token,
+            json: "{}"
+        )
+        #expect(broken.status == 200)
+        let samples = Self.samples(try RelayRequests.send(port: relay.port, "GET", "/metrics").bodyText)
+        #expect(samples[#"byok_relay_upstream_errors_total{provider="groq",kind="connect"}"#] == 1)
+        #expect(samples[#"byok_relay_relay_requests_total{provider="groq",status="502"}"#] == 1)
+        #expect(samples[#"byok_relay_upstream_ttfb_seconds_count{provider="groq"}"#] == 0)
+        #expect(samples[#"byok_relay_upstream_errors_total{provider="openai",kind="stream"}"#] == 1)
+        #expect(samples[#"byok_relay_relay_requests_total{provider="openai",status="200"}"#] == 1)
+        #expect(samples[#"byok_relay_upstream_ttfb_seconds_count{provider="openai"}"#] == 1)
+        #expect(samples[#"byok_relay_open_streams{provider="openai"}"#] == 0)
+    }
 }
