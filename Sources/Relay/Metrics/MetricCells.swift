@@ -2,9 +2,11 @@ import Synchronization
 
 /// A fixed number of counters in one allocation, each an atomic integer: a label combination is an index resolved
 /// before the hot path, so counting is one relaxed atomic add (CONTRACT.md E6).
-final class MetricCells: Sendable {
+// Sendable: `cells` is allocated and initialised in `init`, freed in `deinit`, never reassigned; every access in
+// between is an atomic operation on one cell, bounds-checked by a precondition.
+final class MetricCells: @unchecked Sendable {
     let count: Int
-    private nonisolated(unsafe) let cells: UnsafeMutablePointer<Atomic<Int>>
+    private let cells: UnsafeMutablePointer<Atomic<Int>>
 
     init(count: Int) {
         self.count = count
