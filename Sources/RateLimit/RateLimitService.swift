@@ -87,6 +87,9 @@ package final class RateLimitService: Sendable {
         return status.isDegraded ? .degraded : .shared
     }
 
+    /// Failed or timed-out Redis calls since start (`byok_relay_redis_errors_total`, CONTRACT.md E6).
+    package var redisErrorCount: Int { status.errorCount }
+
     /// Closes every loop's Redis connection, each on its own loop (CONTRACT.md E7 step 4), then stops the lookup
     /// thread. Returns when all are closed; the loops must still be running.
     package func close(on loops: [Loop]) async {

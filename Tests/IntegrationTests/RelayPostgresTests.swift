@@ -114,6 +114,10 @@ import Testing
         let readiness = try RelayRequests.send(port: port, "GET", "/readyz")
         #expect(readiness.status == 503 && readiness.bodyText.contains(#""starting":true"#))
         #expect(try RelayRequests.register(port: port).response.status == 503)
+        // /metrics answers while starting, without waiting for the database.
+        let (metrics, milliseconds) = try Eventually.timed { try RelayRequests.send(port: port, "GET", "/metrics") }
+        #expect(metrics.status == 200 && metrics.bodyText.contains("byok_relay_build_info"))
+        #expect(milliseconds < 100 + Self.slack)
         try server.start()
         let relay = try #require(started.waitForReady())
         #expect(try RelayRequests.register(port: relay.port).token != nil)

@@ -313,6 +313,7 @@ package final class RedisRateLimiter: RateLimiter {
     }
 
     private func failed(_ reason: String) {
+        status.callFailed()
         // A node a `MOVED` named that cannot be reached: the next attempt goes to the URL's host again.
         if machine.isConnecting { redirect = nil }
         let action = machine.failed()

@@ -6,6 +6,7 @@ import Synchronization
 /// the incident once; the last to recover logs its end.
 package final class RedisStatus: Sendable {
     private let degradedLoops = Atomic<Int>(0)
+    private let failures = Atomic<Int>(0)
     private let logger: Logger?
 
     package init(logger: Logger?) {
@@ -14,6 +15,11 @@ package final class RedisStatus: Sendable {
 
     /// Whether some loop judges its calls in process because Redis failed.
     package var isDegraded: Bool { degradedLoops.load(ordering: .relaxed) > 0 }
+
+    /// Failed or timed-out Redis calls and connect attempts since start (CONTRACT.md E6).
+    package var errorCount: Int { failures.load(ordering: .relaxed) }
+
+    func callFailed() { failures.wrappingAdd(1, ordering: .relaxed) }
 
     func loopDegraded(reason: String) {
         let (_, now) = degradedLoops.wrappingAdd(1, ordering: .relaxed)

@@ -1,6 +1,7 @@
 import Crypto
 import EventLoop
 import Store
+import Synchronization
 
 /// Users, tokens and keys as the endpoints need them (CONTRACT.md §2, §3): the token check with its cache and lazy
 /// re-hash, registration, key writes, revocation and erasure. Shared by every loop; holds no per-request state.
@@ -13,6 +14,10 @@ final class AccountService: Sendable {
     let uses: TokenUseLog
     private let tokenLifetimeMilliseconds: Int64?
     private let logger: Logger
+    private let databaseErrors = Atomic<Int>(0)
+
+    /// Failed or timed-out queries of the endpoints since start (`byok_relay_db_errors_total`, CONTRACT.md E6).
+    var databaseErrorCount: Int { databaseErrors.load(ordering: .relaxed) }
 
     init(
         store: any AccountStore,
@@ -191,6 +196,7 @@ final class AccountService: Sendable {
     /// Unreachable or slow storage is the contract's 503; anything else is a bug or a broken database: logged
     /// (without any value) and answered 500.
     func map(_ error: StoreError, operation: String) -> RelayError {
+        databaseErrors.wrappingAdd(1, ordering: .relaxed)
         switch error {
         case .unavailable, .timeout:
             return .databaseUnavailable

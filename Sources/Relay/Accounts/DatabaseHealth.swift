@@ -9,6 +9,10 @@ final class DatabaseHealth: Sendable {
     private static let freshness: UInt64 = 2_000_000_000
     private let lastSuccess = Atomic<UInt64>(0)
     private let hasSucceeded = Atomic<Bool>(false)
+    private let failedPings = Atomic<Int>(0)
+
+    /// Pings that failed or timed out since start (counted in `byok_relay_db_errors_total`, CONTRACT.md E6).
+    var failedPingCount: Int { failedPings.load(ordering: .relaxed) }
 
     /// Records a successful query (the start-up work counts as one).
     func recordSuccess() {
@@ -26,7 +30,11 @@ final class DatabaseHealth: Sendable {
     func startProbing(_ store: any AccountStore, on loop: Loop) {
         Task(executorPreference: loop) { [self] in
             while true {
-                if (try? await store.ping()) != nil { recordSuccess() }
+                if (try? await store.ping()) != nil {
+                    recordSuccess()
+                } else {
+                    failedPings.wrappingAdd(1, ordering: .relaxed)
+                }
                 try? await Task.sleep(for: .seconds(1))
             }
         }

@@ -14,8 +14,13 @@ enum Endpoint: Sendable {
     case unifiedRelay
     /// `GET /models` (§6.4).
     case models
+    /// `GET /metrics` (E6).
+    case metrics
 
-    static let router = Router<Endpoint>([
+    static let router = Router<Endpoint>(routes)
+
+    /// The route table (CONTRACT.md §1.8), in registration order; the router and the metrics' `route` label use it.
+    static let routes: [Router<Endpoint>.Route] = [
         .init("GET", "/health", .health),
         .init("GET", "/version", .version),
         .init("GET", "/healthz", .liveness),
@@ -32,12 +37,13 @@ enum Endpoint: Sendable {
         .init("POST", "/relay/:provider/*", .relay),
         .init("POST", "/relay", .unifiedRelay),
         .init("GET", "/models", .models),
-    ])
+        .init("GET", "/metrics", .metrics),
+    ]
 
     /// Probes answer while the relay is starting; everything else gets 503 then (CONTRACT.md E6).
     var answersWhileStarting: Bool {
         switch self {
-        case .liveness, .readiness: true
+        case .liveness, .readiness, .metrics: true
         case .health, .version, .account, .relay, .unifiedRelay, .models: false
         }
     }
@@ -45,14 +51,31 @@ enum Endpoint: Sendable {
     /// Load-balancer and monitoring probes are logged at `debug` only (CONTRACT.md §9.5).
     var isProbe: Bool {
         switch self {
-        case .health, .liveness, .readiness: true
+        case .health, .liveness, .readiness, .metrics: true
         case .version, .account, .relay, .unifiedRelay, .models: false
         }
     }
+
+    /// A dense number per endpoint, for tables indexed by endpoint (the metrics' route index).
+    var ordinal: Int {
+        switch self {
+        case .health: 0
+        case .version: 1
+        case .liveness: 2
+        case .readiness: 3
+        case .relay: 4
+        case .unifiedRelay: 5
+        case .models: 6
+        case .metrics: 7
+        case .account(let route): 8 + route.rawValue
+        }
+    }
+
+    static let ordinalCount = 8 + AccountRoute.allCases.count
 }
 
 /// The account, key and statistics routes (CONTRACT.md §2, §3.1–3.3, §9.4).
-enum AccountRoute: Sendable {
+enum AccountRoute: Int, CaseIterable, Sendable {
     case register
     case revokeToken
     case deleteUser

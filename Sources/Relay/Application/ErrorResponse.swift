@@ -18,6 +18,8 @@ enum RelayError: Error, Equatable {
     case registrationUnauthorized
     case statsUnauthorized
     case statsNeedAppSecret
+    /// `GET /metrics` without the `METRICS_TOKEN` bearer when it is set (E6).
+    case metricsUnauthorized
     case tokenRequired
     case invalidToken
     // Registration (§2.1)
@@ -100,6 +102,7 @@ struct ErrorResponse {
             )
         case .statsNeedAppSecret:
             self.init(503, "Operator stats require APP_SECRET to be configured.", label: "stats_unconfigured")
+        case .metricsUnauthorized: self.init(401, "Unauthorized", label: "metrics_unauthorized")
         case .tokenRequired: self.init(401, "x-relay-token header required", label: "token_required")
         case .invalidToken: self.init(401, "Invalid or expired token", label: "invalid_token")
         case .appIDRequired: self.init(400, "app_id is required", label: "invalid_app_id")

@@ -24,6 +24,12 @@ final class RelayApplication: HTTPHandler {
         let head = exchange.head
         // CONTRACT.md §1.4: every OPTIONS, on any path, is a preflight answered before routing, limits and auth.
         if head.method == "OPTIONS" {
+            // Counted under the route the path matches, whatever method it allows (CONTRACT.md E6).
+            switch context.router.match(method: "GET", path: head.path) {
+            case .found(let route, _, _): request.metricsRoute = context.metrics.route(route.target)
+            case .methodNotAllowed(let template, _): request.metricsRoute = context.metrics.route(template: template)
+            case .notFound: break
+            }
             answerPreflight(request)
             return
         }
@@ -32,9 +38,11 @@ final class RelayApplication: HTTPHandler {
             respond(request, error: .notFound)
         case .methodNotAllowed(let template, let allowed):
             request.route = template
+            request.metricsRoute = context.metrics.route(template: template)
             respond(request, error: .methodNotAllowed(allowed: allowed))
         case .found(let route, let parameters, let remainder):
             request.route = route.template
+            request.metricsRoute = context.metrics.route(route.target)
             request.isProbe = route.target.isProbe
             if context.isStarting && !route.target.answersWhileStarting {
                 respond(request, error: .starting)
@@ -99,6 +107,7 @@ final class RelayApplication: HTTPHandler {
             respond(request, status: isReady ? 200 : 503, json: body)
         case .unifiedRelay: relayUnified(request)
         case .models: respond(request, status: 200, body: context.modelsDocument, label: nil)
+        case .metrics: scrapeMetrics(request)
         case .relay:
             let provider = Self.providerSegment(parameters)
             relay(request, provider: provider, remainder: remainder ?? "")
@@ -180,10 +189,16 @@ final class RelayApplication: HTTPHandler {
 
     /// One line per request (CONTRACT.md §9.5): `error` for 5xx, `warn` for 4xx, else `info`; probes at `debug`.
     func logCompletion(_ request: RelayRequest, status: Int, label: String?) {
+        let exchange = request.exchange
+        context.metrics.requestCompleted(
+            route: request.metricsRoute ?? context.metrics.unmatchedRoute,
+            method: Metrics.method(exchange.head.method),
+            status: status,
+            nanoseconds: MonotonicClock.nowNanoseconds() - exchange.startedAt
+        )
         let level: LogLevel = status >= 500 ? .error : status >= 400 ? .warn : request.isProbe ? .debug : .info
         let logger = context.logger
         guard logger.isEnabled(level) else { return }
-        let exchange = request.exchange
         let elapsed = Double(MonotonicClock.nowNanoseconds() - exchange.startedAt) / 1_000_000
         var fields: [(String, JSONValue)] = [
             ("request_id", .string(request.requestID)),

@@ -39,6 +39,11 @@ package final class RelayContext: Sendable {
     let modelsDocument: [UInt8]
     /// The limits of §7: policies, identity keys, in-process counters and the Redis status (E2).
     let rateLimits: RateLimitService
+    /// The counters and histograms of `GET /metrics` (CONTRACT.md E6), shared by every loop.
+    let metrics = Metrics()
+    /// The `METRICS_TOKEN` check (E6): the same Bearer comparison as `APP_SECRET`'s, in constant time. Nil when the
+    /// token is unset, or when the comparator could not be made (then every scrape is refused: fail closed).
+    let metricsGate: RegistrationGate?
     private let starting = Atomic<Bool>(true)
 
     init(
@@ -51,6 +56,7 @@ package final class RelayContext: Sendable {
         rateLimits: RateLimitService
     ) {
         self.rateLimits = rateLimits
+        self.metricsGate = configuration.metricsToken.flatMap { try? RegistrationGate(appSecret: $0) }
         self.configuration = configuration
         self.logger = logger
         self.serverState = serverState

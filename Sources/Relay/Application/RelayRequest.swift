@@ -10,6 +10,8 @@ struct RelayRequest {
     /// The route template for logs and metrics; `unmatched` until routing found one (CONTRACT.md E6).
     var route = "unmatched"
     var isProbe = false
+    /// The `route` label's index in `Metrics.routes`; nil is `unmatched`.
+    var metricsRoute: Int?
     /// The narrowest limit that applied so far, or the one that refused: its `RateLimit-*` headers go on the
     /// response (CONTRACT.md §7.3). Nil while no limit applied.
     var rateLimit: RateLimitVerdict?

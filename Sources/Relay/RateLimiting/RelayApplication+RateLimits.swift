@@ -19,7 +19,7 @@ extension RelayApplication {
         let limits = context.rateLimits
         let second: RateLimitPolicy?
         switch endpoint {
-        case .liveness, .readiness:
+        case .liveness, .readiness, .metrics:
             return .none  // §7.1: never limited, so a balancer's probe is never refused
         case .health:
             second = Self.asksForDeepCheck(request.exchange.head.query) ? limits.healthDeep : nil
@@ -50,6 +50,7 @@ extension RelayApplication {
         var request = request
         request.rateLimit = decision.reported
         if let refusal = decision.refusal {
+            context.metrics.rateLimitRejected(refusal.policy.kind)
             respond(request, error: .rateLimited(refusal.policy.kind, limit: refusal.policy.limit))
             return nil
         }

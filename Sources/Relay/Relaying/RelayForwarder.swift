@@ -28,6 +28,10 @@ final class RelayForwarder: UpstreamTransferDelegate {
     private var isComplete = false
     /// The upstream request started (for latency and timeouts).
     private let startedAt = MonotonicClock.nowNanoseconds()
+    /// The `provider` label's index (CONTRACT.md E6), resolved once.
+    private let metricsProvider: Int
+    /// Whether this relay counts in `byok_relay_open_streams` now.
+    private var isOpenStream = false
 
     init(application: RelayApplication, request: RelayRequest, account: Account, provider: String, model: String?) {
         self.application = application
@@ -35,6 +39,7 @@ final class RelayForwarder: UpstreamTransferDelegate {
         self.account = account
         self.provider = provider
         self.model = model
+        metricsProvider = Metrics.provider(provider)
         if model == nil, JSONRequestBody.isJSONMediaType(request.exchange.head.headers["content-type"] ?? "") {
             modelNotes = ModelNotes()
         }
@@ -50,10 +55,15 @@ final class RelayForwarder: UpstreamTransferDelegate {
         exchange.onCancel = { [self] in clientLeft() }
         exchange.onWritable = { [self] in self.transfer?.resume() }
         exchange.onShutdown = { [self] in fail(.relayShuttingDown) }
-        if case .complete(let body) = upstream.body { modelNotes?.observe(whole: body) }
+        let metrics = application.context.metrics
+        if case .complete(let body) = upstream.body {
+            modelNotes?.observe(whole: body)
+            metrics.bytesRelayed(body.count, provider: metricsProvider, direction: .upstream)
+        }
         if case .streamed = upstream.body {
             exchange.readBody(
                 chunk: { [self] bytes in
+                    metrics.bytesRelayed(bytes.count, provider: metricsProvider, direction: .upstream)
                     modelNotes?.observe(bytes)
                     transfer.appendBody(bytes)
                 },
@@ -66,6 +76,13 @@ final class RelayForwarder: UpstreamTransferDelegate {
 
     func upstreamHeadReceived(status: Int, headers: [(name: String, value: String)]) {
         self.status = status
+        let metrics = application.context.metrics
+        metrics.upstreamHeadReceived(
+            provider: metricsProvider,
+            nanoseconds: MonotonicClock.nowNanoseconds() - startedAt
+        )
+        metrics.streamOpened(provider: metricsProvider)
+        isOpenStream = true
         let shaped = ResponseHeaders(upstream: headers)
         isEventStream = shaped.isEventStream
         endsWithErrorFrame = shaped.acceptsErrorFrame
@@ -88,6 +105,7 @@ final class RelayForwarder: UpstreamTransferDelegate {
         guard !exchange.isFinished else { return true }  // curl is told to stop by cancel(); drop the bytes
         guard exchange.isWritable else { return false }
         if endsWithErrorFrame { boundary.bytesSent(bytes) }
+        application.context.metrics.bytesRelayed(bytes.count, provider: metricsProvider, direction: .downstream)
         exchange.write(bytes)
         return true
     }
@@ -99,6 +117,10 @@ final class RelayForwarder: UpstreamTransferDelegate {
             complete(status: status, label: nil, recordedStatus: status)
             return
         }
+        application.context.metrics.upstreamFailed(
+            provider: metricsProvider,
+            kind: Self.errorKind(failure, headReceived)
+        )
         if !headReceived {
             let error: RelayError =
                 switch failure {
@@ -125,7 +147,19 @@ final class RelayForwarder: UpstreamTransferDelegate {
 
     // MARK: Endings
 
+    /// `kind` of `byok_relay_upstream_errors_total` (CONTRACT.md E6).
+    private static func errorKind(_ failure: UpstreamFailure, _ headReceived: Bool) -> Metrics.UpstreamErrorKind {
+        switch failure {
+        case .blockedAddress: .ssrf
+        case .idleTimedOut: .idleTimeout
+        case _ where headReceived: .stream
+        case .connectTimedOut, .headTimedOut: .timeout
+        case .unreachable: .connect
+        }
+    }
+
     private func clientLeft() {
+        application.context.metrics.clientAborted(provider: metricsProvider)
         transfer?.cancel()
         transfer = nil
         complete(status: status == 0 ? 499 : status, label: "client_closed", recordedStatus: status == 0 ? 499 : status)
@@ -159,6 +193,12 @@ final class RelayForwarder: UpstreamTransferDelegate {
         guard !isComplete else { return }
         isComplete = true
         detach()
+        let metrics = application.context.metrics
+        if isOpenStream {
+            isOpenStream = false
+            metrics.streamClosed(provider: metricsProvider)
+        }
+        metrics.relayCompleted(provider: metricsProvider, status: status)
         if let recordedStatus {
             let latency = Int((MonotonicClock.nowNanoseconds() - startedAt) / 1_000_000)
             let model = self.model ?? modelNotes?.model

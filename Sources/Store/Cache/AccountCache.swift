@@ -19,6 +19,10 @@ package final class AccountCache: Sendable {
         var entries: [String: Entry] = [:]
         var digestsByUser: [String: Set<String>] = [:]
         var bytes = 0
+        /// Lookups answered and not answered from this shard, for `/metrics` (CONTRACT.md E6); counted under the
+        /// lock the lookup takes anyway, so no extra atomic on the hot path.
+        var hits = 0
+        var misses = 0
     }
 
     /// A Mutex cannot live in an array (it is not copyable); each shard is boxed.
@@ -55,8 +59,11 @@ package final class AccountCache: Sendable {
         guard isEnabled else { return nil }
         let now = MonotonicClock.nowNanoseconds()
         return shard(for: digest).state.withLock { shard in
-            guard let entry = shard.entries[digest] else { return nil }
-            guard now &- entry.storedAt < timeToLiveNanoseconds else { return nil }
+            guard let entry = shard.entries[digest], now &- entry.storedAt < timeToLiveNanoseconds else {
+                shard.misses += 1
+                return nil
+            }
+            shard.hits += 1
             return entry.account
         }
     }
@@ -96,7 +103,7 @@ package final class AccountCache: Sendable {
     /// Drops everything (the notification connection was re-established and may have missed changes).
     package func removeAll() {
         invalidations.add(1, ordering: .acquiringAndReleasing)
-        for shard in shards { shard.state.withLock { $0 = Shard() } }
+        for shard in shards { shard.state.withLock { $0 = Shard(hits: $0.hits, misses: $0.misses) } }
     }
 
     /// Entries currently held (tests and metrics).
@@ -108,6 +115,14 @@ package final class AccountCache: Sendable {
         var hasher = Hasher()
         hasher.combine(digest)
         return shards[Int(UInt(bitPattern: hasher.finalize()) % UInt(Self.shardCount))]
+    }
+
+    /// Lookups answered from the cache and not, since start (CONTRACT.md E6); zero while the cache is disabled.
+    package var lookups: (hits: Int, misses: Int) {
+        shards.reduce((0, 0)) { total, shard in
+            let (hits, misses) = shard.state.withLock { ($0.hits, $0.misses) }
+            return (total.0 + hits, total.1 + misses)
+        }
     }
 
     /// Entries held, in bytes (tests and metrics).
