@@ -14,8 +14,11 @@ enum Endpoint: Sendable {
     case unifiedRelay
     /// `GET /models` (§6.4).
     case models
+    /// `GET /openapi.json`, `GET /openapi.yaml` (§9.3).
+    case openAPI(OpenAPIFormat)
 
-    static let router = Router<Endpoint>([
+    /// Every route; the router and the OpenAPI document (`OpenAPIDocument`) are both built from this list.
+    static let routes: [Router<Endpoint>.Route] = [
         .init("GET", "/health", .health),
         .init("GET", "/version", .version),
         .init("GET", "/healthz", .liveness),
@@ -32,13 +35,17 @@ enum Endpoint: Sendable {
         .init("POST", "/relay/:provider/*", .relay),
         .init("POST", "/relay", .unifiedRelay),
         .init("GET", "/models", .models),
-    ])
+        .init("GET", "/openapi.json", .openAPI(.json)),
+        .init("GET", "/openapi.yaml", .openAPI(.yaml)),
+    ]
+
+    static let router = Router<Endpoint>(routes)
 
     /// Probes answer while the relay is starting; everything else gets 503 then (CONTRACT.md E6).
     var answersWhileStarting: Bool {
         switch self {
         case .liveness, .readiness: true
-        case .health, .version, .account, .relay, .unifiedRelay, .models: false
+        case .health, .version, .account, .relay, .unifiedRelay, .models, .openAPI: false
         }
     }
 
@@ -46,7 +53,7 @@ enum Endpoint: Sendable {
     var isProbe: Bool {
         switch self {
         case .health, .liveness, .readiness: true
-        case .version, .account, .relay, .unifiedRelay, .models: false
+        case .version, .account, .relay, .unifiedRelay, .models, .openAPI: false
         }
     }
 }
@@ -62,4 +69,10 @@ enum AccountRoute: Sendable {
     case userStats
     case appStats
     case rotateKey
+}
+
+/// The two renderings of the OpenAPI document (CONTRACT.md §9.3).
+enum OpenAPIFormat: Sendable {
+    case json
+    case yaml
 }
