@@ -83,7 +83,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "RelayTests",
-        dependencies: ["Relay", "HTTP", "EventLoop", "Store", "Crypto"],
+        dependencies: ["Relay", "HTTP", "EventLoop", "Store", "Crypto", "YAML"],
         swiftSettings: swiftSettings
     ),
     .testTarget(

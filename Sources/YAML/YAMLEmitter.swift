@@ -59,8 +59,11 @@ package enum YAMLEmitter {
         return !keywords.contains(string.lowercased())
     }
 
-    /// Words some YAML reader (1.2 core schema or 1.1) resolves to a null or a boolean, compared lower-cased.
-    static let keywords: Set<String> = ["null", "true", "false", "yes", "no", "on", "off", "y", "n"]
+    /// Words some YAML reader (1.2 core schema or 1.1) resolves to a null or a boolean, compared lower-cased; and
+    /// the infinities and NaN spelt without YAML's dot, which number parsers (Swift's `Double(_:)` among them) take.
+    static let keywords: Set<String> = [
+        "null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf", "infinity",
+    ]
 
     private static let newline = UInt8(ascii: "\n")
     private static let space = UInt8(ascii: " ")

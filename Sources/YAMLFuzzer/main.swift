@@ -32,7 +32,9 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             precondition(YAMLEmitter.isPlainSafe(string), "written plain although not plain-safe: \(string)")
             precondition(Int(string) == nil && Double(string) == nil, "number-like string written plain: \(string)")
         } else {
-            precondition(written.hasPrefix("\"") && written.hasSuffix("\""), "neither plain nor quoted: \(written)")
+            // Bytes, not Characters: a combining mark after the quote joins it into one Character.
+            let quote = UInt8(ascii: "\"")
+            precondition(written.utf8.first == quote && written.utf8.last == quote, "neither plain nor quoted")
         }
     }
     return 0
