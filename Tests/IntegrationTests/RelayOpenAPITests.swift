@@ -36,7 +36,7 @@ import YAML
         #expect(fromYAML == document)
     }
 
-    @Test func testHeadAndWrongMethod() throws {
+    @Test func testWrongMethodIsRefused() throws {
         let client = try RawClient(port: try Self.relay.get().port)
         try client.send("POST /openapi.yaml HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n")
         let refused = try client.readResponse()

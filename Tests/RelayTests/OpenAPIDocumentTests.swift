@@ -55,6 +55,27 @@ import YAML
         }
     }
 
+    /// Each operation answers its own statuses, a 429 exactly when a limit applies (§1.8), and the generic errors.
+    @Test func testEveryOperationDocumentsItsRefusals() {
+        for operation in OpenAPIOperation.table {
+            let path = Self.member("paths", of: Self.document)
+            let item = Self.member(OpenAPIOperation.openAPIPath(operation.template), of: path)
+            let responses = Self.members(
+                Self.member("responses", of: Self.member(operation.method.lowercased(), of: item))
+            )
+            let statuses = responses.map(\.0)
+            #expect(statuses.contains("200"), "\(operation.operationID)")
+            #expect(statuses.contains("429") == operation.isRateLimited, "\(operation.operationID)")
+            #expect(statuses.last == "default", "\(operation.operationID)")
+            if case .token = operation.credential { #expect(statuses.contains("401"), "\(operation.operationID)") }
+            if operation.requestBody != nil && operation.method == "POST" && operation.template != "/relay/:provider/*"
+            {
+                #expect(statuses.contains("415"), "\(operation.operationID): a JSON route (§1.1)")
+            }
+        }
+        #expect(Set(OpenAPIOperation.table.map(\.operationID)).count == OpenAPIOperation.table.count)
+    }
+
     @Test func testFixedParts() {
         #expect(Self.member("openapi", of: Self.document) == .string("3.0.3"))
         #expect(Self.member("version", of: Self.member("info", of: Self.document)) == .string(BuildInfo.version))

@@ -119,14 +119,35 @@ enum OpenAPIDocument {
                                 }
                             )
                         ),
-                        ("content", errorContent(["Too many requests, please slow down."])),
+                        ("content", errorContent(rateLimitErrors(operation))),
                     ])
                 )
             )
         }
+        responses.append(("default", .object([("$ref", .string("#/components/responses/GenericError"))])))
         members.append(("responses", .object(responses)))
         return .object(members)
     }
+
+    /// The 429 messages of the limits that apply to `operation` (CONTRACT.md §7.1), with the default limits.
+    private static func rateLimitErrors(_ operation: OpenAPIOperation) -> [String] {
+        var errors = ["Too many requests, please slow down."]
+        switch (operation.method, operation.template) {
+        case ("POST", "/users"): errors.append("Too many registrations from this IP, please try again later.")
+        case ("GET", "/health"): errors.append("Deep health probe rate limit exceeded (10/min).")
+        case ("POST", "/relay"), ("POST", "/relay/:provider/*"), ("POST", "/keys/:provider/rotate"):
+            errors.append("AI request rate limit exceeded (20/min).")
+        default: break
+        }
+        return errors
+    }
+
+    /// The generic errors every route may answer (CONTRACT.md §1.2), as the `default` response.
+    static let genericErrors = [
+        "Bad request", "Request timeout", "Request body too large", "Request header fields too large",
+        "Internal server error", "Relay is starting. Please retry.", "Database unavailable. Please retry.",
+        "Relay is shutting down. Please retry.", "HTTP version not supported",
+    ]
 
     private static func responseObject(_ response: OpenAPIResponse, _ operation: OpenAPIOperation) -> JSONValue {
         var members: [(String, JSONValue)] = [("description", .string(response.description))]
@@ -195,6 +216,24 @@ enum OpenAPIDocument {
                             ])
                         ),
                         ("additionalProperties", .bool(true)),
+                    ])
+                )
+            ])
+        ),
+        (
+            "responses",
+            .object([
+                (
+                    "GenericError",
+                    .object([
+                        (
+                            "description",
+                            .string(
+                                "The generic errors of CONTRACT.md §1.2: 400, 408, 413, 431, 500, 503 (starting,"
+                                    + " database unavailable, shutting down) and 505."
+                            )
+                        ),
+                        ("content", errorContent(genericErrors)),
                     ])
                 )
             ])
