@@ -24,6 +24,8 @@ var targets: [Target] = [
     .target(name: "HTTP", dependencies: ["EventLoop"], swiftSettings: swiftSettings),
     .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
     .target(name: "JSON", swiftSettings: swiftSettings),
+    // The YAML emitter for /openapi.yaml (CONTRACT.md §9.3) and the reader its tests and fuzzer check it with.
+    .target(name: "YAML", dependencies: ["EventLoop"], swiftSettings: swiftSettings),
     // The upstream client: curl multi on the loops, the x-relay-base-url parser and the SSRF guard.
     .target(name: "Upstream", dependencies: ["EventLoop", "CCurl"], swiftSettings: swiftSettings),
     .target(
@@ -35,7 +37,7 @@ var targets: [Target] = [
     .target(name: "RateLimit", dependencies: ["EventLoop", "Crypto", "CHiredis"], swiftSettings: swiftSettings),
     .target(
         name: "Relay",
-        dependencies: ["HTTP", "EventLoop", "Store", "Crypto", "JSON", "Upstream", "RateLimit"],
+        dependencies: ["HTTP", "EventLoop", "Store", "Crypto", "JSON", "Upstream", "RateLimit", "YAML"],
         swiftSettings: swiftSettings
     ),
     .executableTarget(name: "byok-relay", dependencies: ["Relay"], swiftSettings: swiftSettings),
@@ -61,6 +63,7 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
+    .testTarget(name: "YAMLTests", dependencies: ["YAML", "EventLoop"], swiftSettings: swiftSettings),
     .testTarget(
         name: "RateLimitTests",
         dependencies: ["RateLimit", "EventLoop", "Crypto", "TestSupport"],
@@ -80,14 +83,14 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "RelayTests",
-        dependencies: ["Relay", "HTTP", "EventLoop", "Store", "Crypto"],
+        dependencies: ["Relay", "HTTP", "EventLoop", "Store", "Crypto", "YAML"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "IntegrationTests",
         // Store and Crypto only to check, from outside the relay, what it wrote (ciphertexts decrypt after rotation);
-        // MockProvider for the suites that read what a provider received.
-        dependencies: ["TestSupport", "byok-relay", "Store", "Crypto", "MockProvider"],
+        // MockProvider for the suites that read what a provider received; YAML to read /openapi.yaml back.
+        dependencies: ["TestSupport", "byok-relay", "Store", "Crypto", "MockProvider", "YAML", "EventLoop"],
         swiftSettings: swiftSettings
     ),
 ]
@@ -103,14 +106,17 @@ if Context.environment["BYOK_RELAY_FUZZ"] == "1" {
             swiftSettings: swiftSettings + [.enableExperimentalFeature("Extern")]
         )
     )
-    for (fuzzer, target) in [("HTTPParserFuzzer", "HTTP"), ("JSONFuzzer", "JSON"), ("BaseURLFuzzer", "Upstream")] {
+    for (fuzzer, target) in [
+        ("HTTPParserFuzzer", "HTTP"), ("JSONFuzzer", "JSON"), ("BaseURLFuzzer", "Upstream"),
+        ("YAMLFuzzer", "YAML"),
+    ] {
         if let index = targets.firstIndex(where: { $0.name == target }) {
             targets[index].swiftSettings = swiftSettings + [.unsafeFlags(sanitizers)]
         }
         targets.append(
             .executableTarget(
                 name: fuzzer,
-                dependencies: [.byName(name: target), "FuzzDriver"],
+                dependencies: [.byName(name: target), "FuzzDriver"] + (target == "YAML" ? ["EventLoop"] : []),
                 swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"] + sanitizers)],
                 linkerSettings: [.unsafeFlags(sanitizers)]
             )

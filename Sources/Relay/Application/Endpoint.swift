@@ -16,10 +16,13 @@ enum Endpoint: Sendable {
     case models
     /// `GET /metrics` (E6).
     case metrics
+    /// `GET /openapi.json`, `GET /openapi.yaml` (§9.3).
+    case openAPI(OpenAPIFormat)
 
     static let router = Router<Endpoint>(routes)
 
-    /// The route table (CONTRACT.md §1.8), in registration order; the router and the metrics' `route` label use it.
+    /// Every route (CONTRACT.md §1.8), in registration order; the router, the metrics' `route` label and the OpenAPI
+    /// document (`OpenAPIDocument`) are all built from this list.
     static let routes: [Router<Endpoint>.Route] = [
         .init("GET", "/health", .health),
         .init("GET", "/version", .version),
@@ -38,13 +41,15 @@ enum Endpoint: Sendable {
         .init("POST", "/relay", .unifiedRelay),
         .init("GET", "/models", .models),
         .init("GET", "/metrics", .metrics),
+        .init("GET", "/openapi.json", .openAPI(.json)),
+        .init("GET", "/openapi.yaml", .openAPI(.yaml)),
     ]
 
     /// Probes answer while the relay is starting; everything else gets 503 then (CONTRACT.md E6).
     var answersWhileStarting: Bool {
         switch self {
         case .liveness, .readiness, .metrics: true
-        case .health, .version, .account, .relay, .unifiedRelay, .models: false
+        case .health, .version, .account, .relay, .unifiedRelay, .models, .openAPI: false
         }
     }
 
@@ -52,7 +57,7 @@ enum Endpoint: Sendable {
     var isProbe: Bool {
         switch self {
         case .health, .liveness, .readiness, .metrics: true
-        case .version, .account, .relay, .unifiedRelay, .models: false
+        case .version, .account, .relay, .unifiedRelay, .models, .openAPI: false
         }
     }
 
@@ -67,11 +72,13 @@ enum Endpoint: Sendable {
         case .unifiedRelay: 5
         case .models: 6
         case .metrics: 7
-        case .account(let route): 8 + route.rawValue
+        case .openAPI(.json): 8
+        case .openAPI(.yaml): 9
+        case .account(let route): 10 + route.rawValue
         }
     }
 
-    static let ordinalCount = 8 + AccountRoute.allCases.count
+    static let ordinalCount = 10 + AccountRoute.allCases.count
 }
 
 /// The account, key and statistics routes (CONTRACT.md §2, §3.1–3.3, §9.4).
@@ -85,4 +92,10 @@ enum AccountRoute: Int, CaseIterable, Sendable {
     case userStats
     case appStats
     case rotateKey
+}
+
+/// The two renderings of the OpenAPI document (CONTRACT.md §9.3).
+enum OpenAPIFormat: Sendable {
+    case json
+    case yaml
 }

@@ -108,6 +108,15 @@ final class RelayApplication: HTTPHandler {
         case .unifiedRelay: relayUnified(request)
         case .models: respond(request, status: 200, body: context.modelsDocument, label: nil)
         case .metrics: scrapeMetrics(request)
+        case .openAPI(.json): respond(request, status: 200, body: context.openAPIJSON, label: nil)
+        case .openAPI(.yaml):
+            respond(
+                request,
+                status: 200,
+                body: context.openAPIYAML,
+                label: nil,
+                contentType: OpenAPIDocument.yamlContentType
+            )
         case .relay:
             let provider = Self.providerSegment(parameters)
             relay(request, provider: provider, remainder: remainder ?? "")
@@ -177,9 +186,15 @@ final class RelayApplication: HTTPHandler {
         status: Int,
         body: [UInt8],
         extraHeaders: [(String, String)] = [],
-        label: String?
+        label: String?,
+        contentType: String? = nil
     ) {
-        var headers = context.jsonResponseHeaders(origin: request.origin)
+        var headers =
+            if let contentType {
+                context.responseHeaders(origin: request.origin, contentType: contentType)
+            } else {
+                context.jsonResponseHeaders(origin: request.origin)
+            }
         headers.add("x-request-id", request.requestID)
         for (name, value) in extraHeaders { headers.add(name, value) }
         if let verdict = request.rateLimit { Self.addRateLimitHeaders(verdict, to: &headers, retryAfter: true) }

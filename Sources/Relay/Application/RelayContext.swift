@@ -37,6 +37,9 @@ package final class RelayContext: Sendable {
     let modelAllowlist: ModelAllowlist
     /// The `GET /models` body (§6.4), encoded once.
     let modelsDocument: [UInt8]
+    /// `/openapi.json` and `/openapi.yaml` (§9.3), built once at start-up.
+    let openAPIJSON: [UInt8]
+    let openAPIYAML: [UInt8]
     /// The limits of §7: policies, identity keys, in-process counters and the Redis status (E2).
     let rateLimits: RateLimitService
     /// The counters and histograms of `GET /metrics` (CONTRACT.md E6), shared by every loop.
@@ -66,6 +69,8 @@ package final class RelayContext: Sendable {
         self.cors = CORSPolicy(configuration: configuration)
         self.modelAllowlist = ModelAllowlist(configuration: configuration)
         self.modelsDocument = ModelsDocument(allowlist: modelAllowlist).json.bytes
+        self.openAPIJSON = OpenAPIDocument.json
+        self.openAPIYAML = OpenAPIDocument.yaml
         self.router = Endpoint.router
         self.securityHeaders = HTTPResponseHeaders(CORSPolicy.securityHeaders)
         self.eventStreamSecurityHeaders = HTTPResponseHeaders(
@@ -123,6 +128,14 @@ package final class RelayContext: Sendable {
 
     /// The headers of the relay's own JSON responses: security headers, CORS for `origin` (CONTRACT.md §1.4, §1.6)
     /// and the JSON content type.
+    /// The headers of a body the relay produces itself in another media type than JSON (`/openapi.yaml`).
+    func responseHeaders(origin: String?, contentType: String) -> HTTPResponseHeaders {
+        var headers = securityHeaders
+        for (name, value) in cors.responseHeaders(origin: origin) { headers.add(name, value) }
+        headers.add("Content-Type", contentType)
+        return headers
+    }
+
     func jsonResponseHeaders(origin: String?) -> HTTPResponseHeaders {
         if let wildcardJSONHeaders { return wildcardJSONHeaders }
         var headers = securityHeaders

@@ -29,7 +29,7 @@ extension RelayApplication {
             let headers = request.exchange.head.headers
             let passes = context.registrationGate?.admits(authorization: headers.values(for: "authorization")) ?? true
             second = passes ? limits.register : nil
-        case .version, .account, .relay, .unifiedRelay, .models:
+        case .version, .account, .relay, .unifiedRelay, .models, .openAPI:
             second = nil
         }
         guard limits.global != nil || second != nil else { return .none }
