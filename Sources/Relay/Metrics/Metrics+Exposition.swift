@@ -43,22 +43,13 @@ extension Metrics {
             }
         }
 
-        out.family(
+        out.histogramFamily(
             "byok_relay_http_request_duration_seconds",
-            type: "histogram",
-            help: "Request head received to last byte written."
+            help: "Request head received to last byte written.",
+            label: "route",
+            values: routes,
+            histograms: requestDuration
         )
-        for route in routes.indices {
-            let snapshot = requestDuration.snapshot(series: route)
-            out.histogram(
-                "byok_relay_http_request_duration_seconds",
-                [("route", routes[route])],
-                bounds: MetricHistograms.bounds,
-                cumulative: snapshot.cumulative,
-                count: snapshot.count,
-                sum: snapshot.sum
-            )
-        }
 
         out.family("byok_relay_relay_requests_total", type: "counter", help: "Relayed requests by the status sent.")
         for provider in providers.indices {
@@ -73,22 +64,13 @@ extension Metrics {
             }
         }
 
-        out.family(
+        out.histogramFamily(
             "byok_relay_upstream_ttfb_seconds",
-            type: "histogram",
-            help: "Upstream request start to the provider's response head."
+            help: "Upstream request start to the provider's response head.",
+            label: "provider",
+            values: providers,
+            histograms: upstreamTTFB
         )
-        for provider in providers.indices {
-            let snapshot = upstreamTTFB.snapshot(series: provider)
-            out.histogram(
-                "byok_relay_upstream_ttfb_seconds",
-                [("provider", providers[provider])],
-                bounds: MetricHistograms.bounds,
-                cumulative: snapshot.cumulative,
-                count: snapshot.count,
-                sum: snapshot.sum
-            )
-        }
 
         out.family("byok_relay_upstream_errors_total", type: "counter", help: "Upstream failures by kind.")
         for provider in providers.indices {
@@ -199,5 +181,29 @@ extension Metrics {
             if !isDot { count += 1 }
         }
         return max(count - 1, 0)
+    }
+}
+
+extension MetricsText {
+    /// A histogram family with one series per value of one label, e.g. per route or per provider.
+    mutating func histogramFamily(
+        _ name: String,
+        help: String,
+        label: String,
+        values: [String],
+        histograms: MetricHistograms
+    ) {
+        family(name, type: "histogram", help: help)
+        for index in values.indices {
+            let snapshot = histograms.snapshot(series: index)
+            histogram(
+                name,
+                [(label, values[index])],
+                bounds: MetricHistograms.bounds,
+                cumulative: snapshot.cumulative,
+                count: snapshot.count,
+                sum: snapshot.sum
+            )
+        }
     }
 }
