@@ -1,3 +1,5 @@
+import EventLoop
+
 /// What the mock does for one request, read from its query string (and an optional `/_mock/<parameters>` path
 /// prefix); the language is documented at the top of MockProvider.swift. A pure value: no I/O.
 package struct MockBehavior: Equatable, Sendable {
@@ -121,37 +123,7 @@ package struct MockBehavior: Equatable, Sendable {
             let equals = pair.firstIndex(of: "=")
             let name = pair[..<(equals ?? pair.endIndex)]
             let value = equals.map { pair[pair.index(after: $0)...] } ?? ""
-            return (percentDecoded(name), percentDecoded(value))
-        }
-    }
-
-    /// `text` with each `%XX` decoded; a `%` not followed by two hex digits stays as it is.
-    static func percentDecoded(_ text: some StringProtocol) -> String {
-        guard text.contains("%") else { return String(text) }
-        let bytes = Array(text.utf8)
-        var decoded: [UInt8] = []
-        decoded.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-                let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-            {
-                decoded.append(high << 4 | low)
-                index += 3
-            } else {
-                decoded.append(bytes[index])
-                index += 1
-            }
-        }
-        return String(decoding: decoded, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
+            return (PercentDecoding.decoded(name), PercentDecoding.decoded(value))
         }
     }
 }

@@ -1,3 +1,5 @@
+import EventLoop
+
 /// Where Redis is and how to log in: `redis://[user:password@]host[:port][/db]` (CONTRACT.md E2). The relay's
 /// configuration has already refused other forms and TLS (§10.2); this only takes the URL apart.
 package struct RedisEndpoint: Sendable, Equatable {
@@ -30,12 +32,12 @@ package struct RedisEndpoint: Sendable, Equatable {
             let credentials = authority[..<at]
             hostAndPort = authority[authority.index(after: at)...]
             if let colon = credentials.firstIndex(of: ":") {
-                let user = Self.percentDecoded(credentials[..<colon])
+                let user = PercentDecoding.decoded(credentials[..<colon])
                 username = user.isEmpty ? nil : user
-                password = Self.percentDecoded(credentials[credentials.index(after: colon)...])
+                password = PercentDecoding.decoded(credentials[credentials.index(after: colon)...])
             } else if !credentials.isEmpty {
                 // `redis://secret@host`: a lone value is the password, as redis-cli and most clients read it.
-                password = Self.percentDecoded(credentials)
+                password = PercentDecoding.decoded(credentials)
             }
         }
         port = 6379
@@ -56,33 +58,5 @@ package struct RedisEndpoint: Sendable, Equatable {
         }
         guard !host.isEmpty, (0...65535).contains(port) else { return nil }
         database = path.isEmpty ? 0 : Int(path) ?? 0
-    }
-
-    /// `%XX` escapes decoded (as UTF-8); a malformed escape stays as written.
-    static func percentDecoded(_ text: Substring) -> String {
-        var bytes: [UInt8] = []
-        let utf8 = Array(text.utf8)
-        var index = 0
-        while index < utf8.count {
-            if utf8[index] == UInt8(ascii: "%"), index + 2 < utf8.count,
-                let high = hexValue(utf8[index + 1]), let low = hexValue(utf8[index + 2])
-            {
-                bytes.append(high << 4 | low)
-                index += 3
-            } else {
-                bytes.append(utf8[index])
-                index += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
