@@ -47,6 +47,29 @@ import Testing
         #expect(throws: (any Error).self) { try RawClient(port: relay.port) }
     }
 
+    /// CONTRACT.md §9.5: probes are logged at `debug` only, also the 503s a draining replica answers its balancer
+    /// with; other routes by status.
+    @Test func testProbesAreLoggedAtDebugEvenWhenDrainingOthersByStatus() throws {
+        let relay = try RelayProcess(environment: ["DRAIN_DELAY_MS": "2000"])
+        relay.signal(SIGTERM)
+        #expect(relay.waitForLogLine(containing: "\"msg\":\"draining\"") != nil)
+        let client = try RawClient(port: relay.port)
+        try client.send("GET /readyz HTTP/1.1\r\nHost: t\r\nx-request-id: probe-while-draining\r\n\r\n")
+        #expect(try client.readResponse().status == 503)
+        let other = try RawClient(port: relay.port)
+        try other.send("GET /no-such-route HTTP/1.1\r\nHost: t\r\nx-request-id: other-while-draining\r\n\r\n")
+        #expect(try other.readResponse().status == 404)
+        func level(_ requestID: String) throws -> String? {
+            let line = try #require(relay.waitForLogLine(containing: requestID))
+            let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return json?["level"] as? String
+        }
+        #expect(try level("probe-while-draining") == "debug")
+        #expect(try level("other-while-draining") == "warn")
+        relay.signal(SIGTERM)
+        #expect(relay.waitForExit(timeout: 1 + Self.slack) == 0)
+    }
+
     @Test func testSecondSignalCutsAStalledRequestAtOnce() throws {
         let relay = try RelayProcess(environment: ["SHUTDOWN_TIMEOUT_MS": "60000"])
         let client = try RawClient(port: relay.port)

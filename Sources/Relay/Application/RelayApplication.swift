@@ -202,7 +202,8 @@ final class RelayApplication: HTTPHandler {
         logCompletion(request, status: status, label: label)
     }
 
-    /// One line per request (CONTRACT.md §9.5): `error` for 5xx, `warn` for 4xx, else `info`; probes at `debug`.
+    /// One line per request (CONTRACT.md §9.5): probes at `debug` whatever their status (a draining replica's 503
+    /// readiness answers are its normal work), else `error` for 5xx, `warn` for 4xx, `info` for the rest.
     func logCompletion(_ request: RelayRequest, status: Int, label: String?) {
         let exchange = request.exchange
         context.metrics.requestCompleted(
@@ -211,7 +212,7 @@ final class RelayApplication: HTTPHandler {
             status: status,
             nanoseconds: MonotonicClock.nowNanoseconds() - exchange.startedAt
         )
-        let level: LogLevel = status >= 500 ? .error : status >= 400 ? .warn : request.isProbe ? .debug : .info
+        let level: LogLevel = request.isProbe ? .debug : status >= 500 ? .error : status >= 400 ? .warn : .info
         let logger = context.logger
         guard logger.isEnabled(level) else { return }
         let elapsed = Double(MonotonicClock.nowNanoseconds() - exchange.startedAt) / 1_000_000
