@@ -96,7 +96,11 @@ import Testing
             "GET /healthz HTTP/1.1\r\nHost: t\r\n"
                 + (0..<101).map { "X-H\($0): v\r\n" }.joined() + "\r\n", 431, "Request header fields too large"
         ),
-        ("POST /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n", 413, "Request body too large"),
+        ("POST /users HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n", 413, "Request body too large"),
+        ("POST /keys/openai HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n", 413, "Request body too large"),
+        // CONTRACT.md §5.2: route and method (step 3) come before the declared body size (step 6).
+        ("POST /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n", 405, "Method not allowed"),
+        ("POST /missing HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n", 404, "Not found"),
     ]
 
     @Test(arguments: refusals)
@@ -115,9 +119,25 @@ import Testing
 
     @Test func testOverLimitContentLengthIsAnsweredBeforeTheBodyIsSent() throws {
         let client = try connect()
-        try client.send("POST /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n")
+        try client.send("POST /users HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n")
         let response = try client.readResponse()
         #expect(response.status == 413)
+        #expect(response.header("connection") == "close")
+        #expect(client.waitForClose())
+    }
+
+    /// §1.4 and §5.2 step 2: a preflight is answered whatever the declared body, and the connection still closes
+    /// (the body is never read).
+    @Test func testPreflightWithAnOverLimitContentLengthIsStillAPreflight() throws {
+        let client = try connect()
+        try client.send(
+            "OPTIONS /users HTTP/1.1\r\nHost: t\r\nOrigin: https://app.example\r\n"
+                + "Access-Control-Request-Method: POST\r\nContent-Length: 5000\r\n\r\n"
+        )
+        let response = try client.readResponse()
+        #expect(response.status == 204)
+        #expect(response.header("connection") == "close")
+        #expect(client.waitForClose())
     }
 
     @Test func testThousandConcurrentConnectionsAreAllServed() throws {

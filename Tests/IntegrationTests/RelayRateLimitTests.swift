@@ -67,6 +67,45 @@ import Testing
         #expect(wrongMethod.status == 405 && wrongMethod.header("ratelimit-limit") == nil)
     }
 
+    /// §5.2: the global limit (step 5) answers before a `Content-Length` over the body limit (step 6) and counts it;
+    /// the relay limit (step 10) comes after it and is not spent by it, also when the token is cached (one-call path).
+    @Test func testOverLimitContentLengthComesAfterTheGlobalLimitAndBeforeTheRelayLimit() throws {
+        RateLimitBuckets.awaitRoom()
+        let mock = try MockProvider.start()
+        defer { mock.stop() }
+        var environment = mock.relayEnvironment()
+        environment["RATE_LIMIT_GLOBAL_PER_MIN"] = "6"
+        environment["RATE_LIMIT_RELAY_PER_MIN"] = "2"
+        environment["REQUEST_BODY_LIMIT_BYTES"] = "1024"
+        let relay = try RelayProcess(environment: Self.environment(environment))
+        let api = AccountAPI(relay)
+        let token = try api.register()  // global: 1
+        #expect(try api.storeKey("sk-test-rate-limit-0123456789", token: token).status == 200)  // 2
+        let credential = ("x-relay-token", token)
+        func relayed(oversized: Bool) throws -> RawClient.Response {
+            try RelayRequests.send(
+                port: relay.port,
+                "POST",
+                "/relay/openai/v1/chat/completions",
+                headers: [credential, ("Content-Type", "application/json")]
+                    + (oversized ? [("Content-Length", "5000")] : []),
+                body: oversized ? nil : #"{"model":"gpt-4o-mini"}"#
+            )
+        }
+        #expect(try relayed(oversized: false).status == 200)  // global 3, relay 1; the token is cached now
+        let oversized = try relayed(oversized: true)  // global 4; the relay limit is not reached
+        #expect(oversized.status == 413)
+        #expect(oversized.bodyText == #"{"error":"Request body too large"}"#)
+        #expect(Self.limitHeaders(oversized) == "6;w=60 6 2")
+        #expect(try relayed(oversized: true).status == 413)  // global 5
+        let second = try relayed(oversized: false)  // global 6, relay 2: both 413s left the relay quota alone
+        #expect(second.status == 200)
+        #expect(Self.limitHeaders(second) == "2;w=60 2 0")
+        let refused = try relayed(oversized: true)  // the global limit answers first
+        #expect(refused.status == 429)
+        #expect(refused.bodyText == #"{"error":"Too many requests, please slow down."}"#)
+    }
+
     @Test func testRegisterLimitCountsOnlyRequestsWithTheAppSecret() throws {
         RateLimitBuckets.awaitRoom()
         let relay = try RelayProcess(

@@ -65,7 +65,7 @@ final class HTTPConnection: SocketConnectionDelegate {
         guard phase == .open else { return }
         inbound.append(contentsOf: bytes)
         // Body bytes are arriving even when the handler is not reading yet: the client is not the slow one.
-        if let exchange, exchange.head.framing != .none, !exchange.isRequestComplete {
+        if let exchange, exchange.head.framing != .none, !exchange.isRequestComplete, !exchange.declaresOversizedBody {
             armTimer(.body, afterMilliseconds: configuration.bodyTimeoutMilliseconds)
         }
         drive()
@@ -106,6 +106,7 @@ final class HTTPConnection: SocketConnectionDelegate {
         // bound: the next request waits until the earlier responses have drained.
         guard let exchange else { return isBelowHighWaterMark }
         if exchange.isRequestComplete { return false }  // pipelined bytes wait for this response
+        if exchange.declaresOversizedBody { return false }  // never read; the connection closes after the answer
         return exchange.hasAskedForBody || exchange.isFinished
             || exchange.pendingBodyCount < configuration.pendingBodyLimit
     }
@@ -163,11 +164,11 @@ final class HTTPConnection: SocketConnectionDelegate {
         let exchange = HTTPExchange(requestHead: head, loop: loop, connection: self)
         self.exchange = exchange
         if case .contentLength(let length) = head.framing, length > configuration.parserLimits.maxBodyBytes {
-            // CONTRACT.md §1.1: answer before reading an over-limit body, then close.
-            refuse(.bodyTooLarge)
-            return
-        }
-        if head.framing != .none {
+            // CONTRACT.md §1.1: answered before the body is read, then the connection closes. The handler still sees
+            // the request: 404, 405, 503 while starting and the global limit come first (§5.2 steps 3–6).
+            exchange.declaresOversizedBody = true
+            mustClose = true
+        } else if head.framing != .none {
             armTimer(.body, afterMilliseconds: configuration.bodyTimeoutMilliseconds)
         }
         server.handler.requestReceived(exchange)
@@ -182,6 +183,10 @@ final class HTTPConnection: SocketConnectionDelegate {
 
     func bodyRequested(by exchange: HTTPExchange) {
         guard exchange === self.exchange, phase == .open else { return }
+        if exchange.declaresOversizedBody {
+            refuse(.bodyTooLarge)
+            return
+        }
         if exchange.expectsContinue, exchange.head.framing != .none, !exchange.isRequestComplete,
             !exchange.hasStartedResponse, !hasSentContinue
         {

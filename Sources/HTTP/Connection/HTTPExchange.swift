@@ -41,6 +41,10 @@ package final class HTTPExchange {
     /// Called when the drain times out (CONTRACT.md E7 step 5); without it the connection answers or aborts itself.
     package var onShutdown: (() -> Void)?
 
+    /// `Content-Length` says the body is over `REQUEST_BODY_LIMIT_BYTES`. The body is never read: the handler runs
+    /// the checks that come before the body limit (CONTRACT.md §5.2 steps 3–5) and then answers 413; a handler that
+    /// asks for the body gets the connection's 413 instead. The connection closes after the response either way.
+    package internal(set) var declaresOversizedBody = false
     package private(set) var isCancelled = false
     /// Body bytes written for this response (`bytes_out` of the log line).
     package private(set) var bodyBytesWritten = 0

@@ -51,12 +51,13 @@ final class RelayApplication: HTTPHandler {
             // §5.2 step 5: the global limit, with register or health-deep when the route has them.
             switch firstLimits(route.target, request) {
             case .none:
-                serve(route.target, request, parameters: parameters, remainder: remainder)
+                serveAdmitted(route.target, request, parameters: parameters, remainder: remainder)
             case .decided(let decision):
                 guard let admitted = admit(request, decision) else { return }
-                serve(route.target, admitted, parameters: parameters, remainder: remainder)
+                serveAdmitted(route.target, admitted, parameters: parameters, remainder: remainder)
             case .pending(let limits):
-                if case .relay = route.target, limits.second == nil,
+                // The one-call path decides the relay limit too, which an oversized body must not spend (step 6).
+                if case .relay = route.target, limits.second == nil, !exchange.declaresOversizedBody,
                     relayWithLimitsInOneCall(
                         request,
                         global: limits.first,
@@ -69,10 +70,25 @@ final class RelayApplication: HTTPHandler {
                 let (target, waiting) = (route.target, request)
                 limiter.decide(limits) { [self] decision in
                     guard !waiting.exchange.isFinished, let admitted = admit(waiting, decision) else { return }
-                    serve(target, admitted, parameters: parameters, remainder: remainder)
+                    serveAdmitted(target, admitted, parameters: parameters, remainder: remainder)
                 }
             }
         }
+    }
+
+    /// §5.2 step 6, once the global limit has admitted the request: a body its `Content-Length` declares over the
+    /// limit is refused, unread, before the token, path and relay-limit checks (which would otherwise answer or count).
+    private func serveAdmitted(
+        _ endpoint: Endpoint,
+        _ request: RelayRequest,
+        parameters: [(name: String, value: Substring)],
+        remainder: Substring?
+    ) {
+        if request.exchange.declaresOversizedBody {
+            respond(request, error: .refused(.bodyTooLarge))
+            return
+        }
+        serve(endpoint, request, parameters: parameters, remainder: remainder)
     }
 
     func requestRefused(_ refusal: HTTPRefusal, exchange: HTTPExchange) {
