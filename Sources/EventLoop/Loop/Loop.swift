@@ -18,6 +18,10 @@ package final class Loop: @unchecked Sendable {
     /// Scratch space for socket reads on this loop: bytes are parsed straight from it and only leftovers are copied.
     package let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
+    /// Nesting depth of `batchingWrites`, and the sockets that queued bytes inside it, to send when it ends.
+    private var writeBatchDepth = 0
+    private var batchedSockets: [SocketConnection] = []
+
     private static let threadingReady: Bool = evthread_use_pthreads() == 0
 
     /// Creates the loop's `event_base`. Call `run()` on the thread that will own it.
@@ -50,6 +54,28 @@ package final class Loop: @unchecked Sendable {
         event_base_free(base)
         readBuffer.deallocate()
     }
+
+    /// Runs `body`; what it writes to sockets is sent when the outermost batch ends, one `sendmsg` per socket. The
+    /// upstream client runs each curl call in a batch, so a response head and the body bytes that arrived with it
+    /// leave together instead of one `send` each (fewer system calls, fewer wake-ups of the client). Nothing waits
+    /// longer than the callback that wrote it. Loop thread only.
+    package func batchingWrites(_ body: () -> Void) {
+        writeBatchDepth += 1
+        body()
+        writeBatchDepth -= 1
+        guard writeBatchDepth == 0 else { return }
+        while !batchedSockets.isEmpty {
+            let sockets = batchedSockets
+            batchedSockets.removeAll(keepingCapacity: true)
+            for socket in sockets { socket.sendBatched() }
+        }
+    }
+
+    /// Whether writes are being batched now (inside `batchingWrites`).
+    var isBatchingWrites: Bool { writeBatchDepth > 0 }
+
+    /// `socket` queued bytes during a batch; it sends them when the batch ends.
+    func sendAfterBatch(_ socket: SocketConnection) { batchedSockets.append(socket) }
 
     /// The loop running on the calling thread, nil on any other thread. Lets per-loop resources (a database
     /// connection) be found by code that runs in a task on the loop without threading the loop through every call.

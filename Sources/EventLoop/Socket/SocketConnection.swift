@@ -31,6 +31,8 @@ package final class SocketConnection {
     private var outboundOffset = 0
     private var lingerTimer: LoopTimer?
     private var isClosingAfterFlush = false
+    /// Bytes were queued without a send because the loop is batching writes; `sendBatched` sends them.
+    private var isHeldForBatch = false
     private var hasReportedPeerClose = false
 
     /// The peer's address and port, read once when the connection is taken over (nil if the system could not tell).
@@ -60,11 +62,15 @@ package final class SocketConnection {
     /// Stops delivering received bytes; the kernel buffer then pushes back on the peer.
     package func pauseReading() { readWatcher?.disarm() }
 
-    /// Sends `bytes` to the peer: written at once when nothing else is queued, the rest copied and queued.
+    /// Sends `bytes` to the peer: written at once when nothing else is queued, the rest copied and queued. Inside
+    /// `Loop.batchingWrites` everything is queued and sent when the batch ends.
     package func write(_ bytes: UnsafeRawBufferPointer) {
         guard descriptor >= 0, !isClosingAfterFlush, !bytes.isEmpty else { return }
         var start = 0
-        if outbound.isEmpty {
+        if outbound.isEmpty, !isHeldForBatch, loop.isBatchingWrites {
+            isHeldForBatch = true
+            loop.sendAfterBatch(self)
+        } else if outbound.isEmpty {
             while true {
                 let written = send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
                 if written >= 0 {
@@ -83,7 +89,33 @@ package final class SocketConnection {
         copy.copyMemory(from: rest)
         outbound.append(copy)
         queuedByteCount += rest.count
-        writeWatcher?.arm()
+        if !isHeldForBatch { writeWatcher?.arm() }
+    }
+
+    /// Sends what was queued during a write batch in one `sendmsg` (more only if over 64 chunks); what the kernel
+    /// does not take now waits for the socket to become writable, like any queued bytes. Once all is sent the owner
+    /// hears `socketDrained`: the held bytes counted as queued, so it may have stopped producing (backpressure).
+    func sendBatched() {
+        guard isHeldForBatch else { return }
+        isHeldForBatch = false
+        guard descriptor >= 0 else { return }
+        while !outbound.isEmpty {
+            let written = writeQueued()
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { break }
+                peerClosed()
+                return
+            }
+            consume(written)
+        }
+        if !outbound.isEmpty {
+            writeWatcher?.arm()
+        } else if isClosingAfterFlush {
+            beginLinger()
+        } else if let delegate {
+            delegate.socketDrained()
+        }
     }
 
     /// Sends `bytes` to the peer (see `write(_:)` for raw buffers).

@@ -87,24 +87,30 @@ package final class UpstreamClient {
     // MARK: Driving curl
 
     /// Runs a curl call that may invoke our callbacks, then handles finished transfers and deferred removals.
+    /// Writes to clients made meanwhile are batched (`Loop.batchingWrites`): a response head, its body and its end
+    /// delivered by one curl call leave in one `sendmsg`.
     func drive(_ action: (UnsafeMutablePointer<Int32>) -> CURLMcode) {
-        var running: Int32 = 0
-        callbackDepth += 1
-        _ = action(&running)
-        callbackDepth -= 1
-        guard callbackDepth == 0 else { return }
-        collectFinished()
-        removeDeferred()
+        loop.batchingWrites {
+            var running: Int32 = 0
+            callbackDepth += 1
+            _ = action(&running)
+            callbackDepth -= 1
+            guard callbackDepth == 0 else { return }
+            collectFinished()
+            removeDeferred()
+        }
     }
 
     /// Runs `body` with callbacks allowed to happen inside it (e.g. `curl_easy_pause`, which may deliver data).
     func whileInsideCurl(_ body: () -> Void) {
-        callbackDepth += 1
-        body()
-        callbackDepth -= 1
-        if callbackDepth == 0 {
-            collectFinished()
-            removeDeferred()
+        loop.batchingWrites {
+            callbackDepth += 1
+            body()
+            callbackDepth -= 1
+            if callbackDepth == 0 {
+                collectFinished()
+                removeDeferred()
+            }
         }
     }
 
