@@ -118,3 +118,70 @@ private final class TimerBox: @unchecked Sendable {
         #expect(results.allSatisfy { $0 })
     }
 }
+
+@Suite struct WriteBatchTests {
+    /// Inside `Loop.batchingWrites` nothing reaches the peer; when the batch ends everything does, in order, and the
+    /// owner hears `socketDrained` (the held bytes counted as queued: a producer may have paused on them).
+    @Test func testWritesInsideABatchLeaveTogetherWhenItEnds() throws {
+        let workers = try WorkerGroup(count: 1)
+        workers.start()
+        defer {
+            workers.stop()
+            workers.join()
+        }
+        let loop = workers.loops[0]
+        var pair: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+        defer { close(pair[1]) }
+        _ = fcntl(pair[0], F_SETFL, fcntl(pair[0], F_GETFL) | O_NONBLOCK)
+        let observed = Mutex<(heldBytes: Int, peerHadBytes: Bool, drained: Int, afterBytes: Int)>((0, true, 0, -1))
+        let done = DispatchSemaphore(value: 0)
+        let peer = pair[1]
+        let descriptor = pair[0]
+        let keeper = SocketKeeper()
+        loop.execute {
+            let socket = SocketConnection(loop: loop, descriptor: descriptor)
+            let delegate = DrainCounter { observed.withLock { $0.drained += 1 } }
+            keeper.socket = socket
+            keeper.delegate = delegate
+            socket.delegate = delegate
+            loop.batchingWrites {
+                socket.write(Array("HTTP/1.1 200 OK\r\n\r\n".utf8))
+                socket.write(Array("body".utf8))
+                var probe: UInt8 = 0
+                let peerHadBytes = recv(peer, &probe, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0
+                observed.withLock {
+                    $0.heldBytes = socket.queuedByteCount
+                    $0.peerHadBytes = peerHadBytes
+                }
+            }
+            observed.withLock { $0.afterBytes = socket.queuedByteCount }
+            done.signal()
+        }
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = recv(peer, &buffer, buffer.count, 0)
+        #expect(String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self) == "HTTP/1.1 200 OK\r\n\r\nbody")
+        let result = observed.withLock { $0 }
+        #expect(result.heldBytes == 23)
+        #expect(!result.peerHadBytes)
+        #expect(result.afterBytes == 0)
+        #expect(result.drained == 1)
+        loop.execute { keeper.socket?.close() }
+    }
+}
+
+/// Keeps the socket under test and its delegate alive across loop jobs.
+private final class SocketKeeper: @unchecked Sendable {
+    var socket: SocketConnection?
+    var delegate: DrainCounter?
+}
+
+private final class DrainCounter: SocketConnectionDelegate {
+    let drained: () -> Void
+    init(_ drained: @escaping () -> Void) { self.drained = drained }
+    func socketReceived(_ bytes: UnsafeRawBufferPointer) {}
+    func socketClosedByPeer() {}
+    func socketDrained() { drained() }
+    func socketClosed() {}
+}
