@@ -4,17 +4,18 @@ import Testing
 
 @testable import EventLoop
 
-@Suite struct LoopTests {
-    /// Runs `body` with one started loop, stopped and joined afterwards.
-    private func withRunningLoop(_ body: (Loop) throws -> Void) throws {
-        let workers = try WorkerGroup(count: 1)
-        workers.start()
-        defer {
-            workers.stop()
-            workers.join()
-        }
-        try body(workers.loops[0])
+/// Runs `body` with one started loop, stopped and joined afterwards.
+private func withRunningLoop(_ body: (Loop) throws -> Void) throws {
+    let workers = try WorkerGroup(count: 1)
+    workers.start()
+    defer {
+        workers.stop()
+        workers.join()
     }
+    try body(workers.loops[0])
+}
+
+@Suite struct LoopTests {
 
     @Test func testJobsPostedFromOtherThreadsRunOnTheLoopThread() throws {
         try withRunningLoop { loop in
@@ -123,13 +124,10 @@ private final class TimerBox: @unchecked Sendable {
     /// Inside `Loop.batchingWrites` nothing reaches the peer; when the batch ends everything does, in order, and the
     /// owner hears `socketDrained` (the held bytes counted as queued: a producer may have paused on them).
     @Test func testWritesInsideABatchLeaveTogetherWhenItEnds() throws {
-        let workers = try WorkerGroup(count: 1)
-        workers.start()
-        defer {
-            workers.stop()
-            workers.join()
-        }
-        let loop = workers.loops[0]
+        try withRunningLoop { loop in try Self.checkBatch(on: loop) }
+    }
+
+    private static func checkBatch(on loop: Loop) throws {
         var pair: [Int32] = [0, 0]
         #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
         defer { close(pair[1]) }
@@ -156,6 +154,11 @@ private final class TimerBox: @unchecked Sendable {
                 }
             }
             observed.withLock { $0.afterBytes = socket.queuedByteCount }
+            // Closed here, on the loop: its watchers must not outlive the loop's event base. What was sent stays
+            // readable at the peer.
+            socket.close()
+            keeper.socket = nil
+            keeper.delegate = nil
             done.signal()
         }
         #expect(done.wait(timeout: .now() + 5) == .success)
@@ -167,7 +170,6 @@ private final class TimerBox: @unchecked Sendable {
         #expect(!result.peerHadBytes)
         #expect(result.afterBytes == 0)
         #expect(result.drained == 1)
-        loop.execute { keeper.socket?.close() }
     }
 }
 
