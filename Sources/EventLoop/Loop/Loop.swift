@@ -50,6 +50,15 @@ package final class Loop: @unchecked Sendable {
     }
 
     deinit {
+        // Jobs posted after the loop stopped may hold loop objects (sockets, timers) whose deinit frees libevent
+        // events: release them while the event base still exists.
+        let unrun = inbox.withLock { queue in
+            let jobs = queue
+            queue.removeAll()
+            return jobs
+        }
+        _ = consume unrun
+        batchedSockets.removeAll()
         if let wakeUpEvent { event_free(wakeUpEvent) }
         event_base_free(base)
         readBuffer.deallocate()
