@@ -29,6 +29,7 @@ import Testing
         )
         #expect(response.status == 200)
         #expect(response.header("content-type") == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(response.header("access-control-allow-origin") == "*")  // CORS on every response (§1.2)
         return samples(response.bodyText)
     }
 

@@ -186,6 +186,8 @@ import Testing
         (["REDIS_URL": "redis://"], "REDIS_URL must be a redis:// URL."),
         (["REDIS_URL": "redis://cache:port"], "REDIS_URL must be a redis:// URL."),
         (["REDIS_URL": "redis://cache/db0"], "REDIS_URL must be a redis:// URL."),
+        // Digits only, but no database index the limiter could select: refused, not run on local limits silently.
+        (["REDIS_URL": "redis://cache/99999999999999999999"], "REDIS_URL must be a redis:// URL."),
         (
             ["REDIS_URL": "rediss://cache:6380"],
             "REDIS_URL: rediss:// (TLS) is not supported; reach Redis through a TLS sidecar and use redis://."

@@ -73,11 +73,10 @@ package final class Loop: @unchecked Sendable {
         body()
         writeBatchDepth -= 1
         guard writeBatchDepth == 0 else { return }
-        while !batchedSockets.isEmpty {
-            let sockets = batchedSockets
-            batchedSockets.removeAll(keepingCapacity: true)
-            for socket in sockets { socket.sendBatched() }
-        }
+        // A batch begun from inside a send (a drained owner producing more) flushes its own sockets.
+        let sockets = batchedSockets
+        batchedSockets.removeAll(keepingCapacity: true)
+        for socket in sockets { socket.sendBatched() }
     }
 
     /// Whether writes are being batched now (inside `batchingWrites`).

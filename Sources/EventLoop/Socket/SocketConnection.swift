@@ -92,30 +92,13 @@ package final class SocketConnection {
         if !isHeldForBatch { writeWatcher?.arm() }
     }
 
-    /// Sends what was queued during a write batch in one `sendmsg` (more only if over 64 chunks); what the kernel
-    /// does not take now waits for the socket to become writable, like any queued bytes. Once all is sent the owner
-    /// hears `socketDrained`: the held bytes counted as queued, so it may have stopped producing (backpressure).
+    /// Sends what was queued during a write batch, like any queued bytes (`flush`: one `sendmsg`, the rest when the
+    /// socket is writable). Once all is sent the owner hears `socketDrained`: the held bytes counted as queued, so
+    /// it may have stopped producing (backpressure).
     func sendBatched() {
         guard isHeldForBatch else { return }
         isHeldForBatch = false
-        guard descriptor >= 0 else { return }
-        while !outbound.isEmpty {
-            let written = writeQueued()
-            if written < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { break }
-                peerClosed()
-                return
-            }
-            consume(written)
-        }
-        if !outbound.isEmpty {
-            writeWatcher?.arm()
-        } else if isClosingAfterFlush {
-            beginLinger()
-        } else if let delegate {
-            delegate.socketDrained()
-        }
+        flush()
     }
 
     /// Sends `bytes` to the peer (see `write(_:)` for raw buffers).
@@ -204,16 +187,19 @@ package final class SocketConnection {
     /// One `sendmsg` over up to 64 queued chunks; MSG_NOSIGNAL so a vanished peer is EPIPE, not SIGPIPE.
     private func writeQueued() -> Int {
         let chunkCount = min(outbound.count, 64)
-        var vectors = [iovec](repeating: iovec(), count: chunkCount)
-        for index in 0..<chunkCount {
-            let start = index == 0 ? outboundOffset : 0
-            let chunk = outbound[index]
-            vectors[index] = iovec(iov_base: chunk.baseAddress.map { $0 + start }, iov_len: chunk.count - start)
-        }
-        return vectors.withUnsafeMutableBufferPointer { vectorBuffer -> Int in
+        // On the stack: every batched write and every drain goes through here.
+        return withUnsafeTemporaryAllocation(of: iovec.self, capacity: chunkCount) { vectors -> Int in
+            for index in 0..<chunkCount {
+                let start = index == 0 ? outboundOffset : 0
+                let chunk = outbound[index]
+                vectors.initializeElement(
+                    at: index,
+                    to: iovec(iov_base: chunk.baseAddress.map { $0 + start }, iov_len: chunk.count - start)
+                )
+            }
             var message = msghdr()
-            message.msg_iov = vectorBuffer.baseAddress
-            message.msg_iovlen = vectorBuffer.count
+            message.msg_iov = vectors.baseAddress
+            message.msg_iovlen = chunkCount
             return sendmsg(descriptor, &message, Int32(MSG_NOSIGNAL))
         }
     }

@@ -137,7 +137,10 @@ final class HTTPConnection: SocketConnectionDelegate {
         for event in events {
             guard phase == .open else { return }
             switch event {
-            case .head(let head): headReceived(head)
+            case .head(let head):
+                headReceived(head)
+                // An over-limit body is never read: what the parser took of it is dropped (the connection closes).
+                if exchange?.declaresOversizedBody == true { return }
             case .body(let range):
                 armTimer(.body, afterMilliseconds: configuration.bodyTimeoutMilliseconds)
                 exchange?.bodyReceived(UnsafeRawBufferPointer(rebasing: input[range]))

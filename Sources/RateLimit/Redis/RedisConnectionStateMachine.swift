@@ -48,7 +48,6 @@ struct RedisConnectionStateMachine {
     /// Whether calls are judged in process because Redis failed (E2's degraded mode); shown by `/readyz`.
     private(set) var isDegraded = false
 
-    var isReady: Bool { state == .ready }
     var isConnecting: Bool {
         if case .connecting = state { return true }
         return false

@@ -57,6 +57,18 @@ package struct RedisEndpoint: Sendable, Equatable {
             host = String(hostAndPort)
         }
         guard !host.isEmpty, (0...65535).contains(port) else { return nil }
-        database = path.isEmpty ? 0 : Int(path) ?? 0
+        if path.isEmpty {
+            database = 0
+        } else {
+            guard let index = Int(path), index >= 0 else { return nil }
+            database = index
+        }
     }
+}
+
+/// Printed without the credentials, so no interpolation of an endpoint can put the password in a log line.
+extension RedisEndpoint: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    package var description: String { "RedisEndpoint(\(host):\(port)/\(database), credentials redacted)" }
+    package var debugDescription: String { description }
+    package var customMirror: Mirror { Mirror(self, children: ["host": host, "port": port, "database": database]) }
 }

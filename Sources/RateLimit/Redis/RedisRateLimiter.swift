@@ -77,9 +77,6 @@ package final class RedisRateLimiter: RateLimiter {
         carryOut(machine.started())
     }
 
-    /// Whether calls go to Redis now (for tests and `/readyz`; the process-wide view is `RedisStatus`).
-    package var isShared: Bool { machine.isReady }
-
     // MARK: RateLimiter
 
     package func immediateDecision(_ request: RateLimitRequest) -> RateLimitDecision? {

@@ -126,9 +126,8 @@ package final class RelayContext: Sendable {
         )
     }
 
-    /// The headers of the relay's own JSON responses: security headers, CORS for `origin` (CONTRACT.md §1.4, §1.6)
-    /// and the JSON content type.
-    /// The headers of a body the relay produces itself in another media type than JSON (`/openapi.yaml`).
+    /// The headers of a body the relay produces itself: security headers, CORS for `origin` (CONTRACT.md §1.4,
+    /// §1.6) and `contentType`.
     func responseHeaders(origin: String?, contentType: String) -> HTTPResponseHeaders {
         var headers = securityHeaders
         for (name, value) in cors.responseHeaders(origin: origin) { headers.add(name, value) }
@@ -136,11 +135,13 @@ package final class RelayContext: Sendable {
         return headers
     }
 
+    /// The headers of the relay's own JSON responses (precomputed when CORS does not depend on the origin).
     func jsonResponseHeaders(origin: String?) -> HTTPResponseHeaders {
-        if let wildcardJSONHeaders { return wildcardJSONHeaders }
-        var headers = securityHeaders
-        for (name, value) in cors.responseHeaders(origin: origin) { headers.add(name, value) }
-        headers.add("Content-Type", Self.jsonContentType)
-        return headers
+        wildcardJSONHeaders ?? responseHeaders(origin: origin, contentType: Self.jsonContentType)
+    }
+
+    /// `postgres` or `sqlite`, as `/readyz` and `/metrics` name the database backend.
+    var databaseBackendName: String {
+        if case .postgres = configuration.database { "postgres" } else { "sqlite" }
     }
 }

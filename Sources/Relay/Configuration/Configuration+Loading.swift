@@ -1,5 +1,6 @@
 import EventLoop
 import Foundation
+import RateLimit
 
 extension Configuration {
     /// The loaded configuration and §10.2's warnings, in the order of that table.
@@ -271,8 +272,11 @@ extension Configuration {
         let path = rest[authority.endIndex...]
         let hostAndPort = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
         let database = path.dropFirst()
+        // The limiter takes the URL apart with `RedisEndpoint`: what passes here must pass there too, or the relay
+        // would run on local limits without a word.
         guard URLSyntax.hostAndPort(hostAndPort) != nil,
-            database.unicodeScalars.allSatisfy(URLSyntax.isDigit)
+            database.unicodeScalars.allSatisfy(URLSyntax.isDigit),
+            RedisEndpoint(url: value) != nil
         else {
             throw .invalidRedisURL
         }

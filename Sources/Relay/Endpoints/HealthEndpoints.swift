@@ -41,7 +41,6 @@ enum HealthEndpoints {
         let isStarting = context.isStarting
         let isDraining = context.serverState.isDraining
         let isReady = !isStarting && !isDraining
-        let backend = if case .postgres = context.configuration.database { "postgres" } else { "sqlite" }
         let body = JSONValue.object([
             ("ready", .bool(isReady)),
             ("starting", .bool(isStarting)),
@@ -49,7 +48,13 @@ enum HealthEndpoints {
             (
                 "checks",
                 .object([
-                    ("db", .object([("ok", .bool(context.databaseHealth.isHealthy)), ("backend", .string(backend))])),
+                    (
+                        "db",
+                        .object([
+                            ("ok", .bool(context.databaseHealth.isHealthy)),
+                            ("backend", .string(context.databaseBackendName)),
+                        ])
+                    ),
                     ("redis", redisCheck(context.rateLimits.mode)),
                 ])
             ),

@@ -12,7 +12,6 @@ extension RelayApplication {
                 return
             }
         }
-        let backend = if case .postgres = context.configuration.database { "postgres" } else { "sqlite" }
         let accounts = context.accounts
         let lookups = accounts.cache.lookups
         let gauges = MetricsGauges(
@@ -21,20 +20,18 @@ extension RelayApplication {
             redisDegraded: context.rateLimits.mode == .degraded,
             openConnections: context.serverState.openConnections,
             draining: context.serverState.isDraining,
-            databaseBackend: backend,
+            databaseBackend: context.databaseBackendName,
             databaseErrors: accounts.databaseErrorCount + context.databaseHealth.failedPingCount,
             redisErrors: context.rateLimits.usesRedis ? context.rateLimits.redisErrorCount : nil,
             tokenCacheHits: lookups.hits,
             tokenCacheMisses: lookups.misses
         )
-        var response = context.securityHeaders
-        response.add("Content-Type", MetricsText.contentType)
-        response.add("x-request-id", request.requestID)
-        request.exchange.respond(
+        respond(
+            request,
             status: 200,
-            headers: response,
-            body: Array(context.metrics.exposition(gauges).utf8)
+            body: Array(context.metrics.exposition(gauges).utf8),
+            label: nil,
+            contentType: MetricsText.contentType
         )
-        logCompletion(request, status: 200, label: nil)
     }
 }

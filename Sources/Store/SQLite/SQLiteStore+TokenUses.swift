@@ -10,26 +10,28 @@ extension SQLiteStore {
         let before = time - TokenUse.writeIntervalMilliseconds
         return try await run { connection throws(SQLiteError) in
             try connection.transaction { () throws(SQLiteError) -> TouchCounts in
-                var counts = TouchCounts(tokens: 0, users: 0)
-                let token = try connection.statement(
-                    "UPDATE tokens SET last_used_at = ?1 WHERE digest = ?2 AND (last_used_at IS NULL OR last_used_at < ?3)"
-                )
-                for digest in digests {
-                    token.reset()
-                    try token.bind(.integer(time), .text(digest), .integer(before))
-                    try token.run()
-                    counts.tokens += connection.changes
+                /// Runs `sql` once per key (`?1` time, `?2` key, `?3` the cut-off); the rows it changed.
+                func touchEach(_ sql: String, _ keys: [String]) throws(SQLiteError) -> Int {
+                    let statement = try connection.statement(sql)
+                    var changed = 0
+                    for key in keys {
+                        statement.reset()
+                        try statement.bind(.integer(time), .text(key), .integer(before))
+                        try statement.run()
+                        changed += connection.changes
+                    }
+                    return changed
                 }
-                let user = try connection.statement(
-                    "UPDATE users SET last_seen_at = ?1 WHERE id = ?2 AND (last_seen_at IS NULL OR last_seen_at < ?3)"
+                return TouchCounts(
+                    tokens: try touchEach(
+                        "UPDATE tokens SET last_used_at = ?1 WHERE digest = ?2 AND (last_used_at IS NULL OR last_used_at < ?3)",
+                        digests
+                    ),
+                    users: try touchEach(
+                        "UPDATE users SET last_seen_at = ?1 WHERE id = ?2 AND (last_seen_at IS NULL OR last_seen_at < ?3)",
+                        userIDs
+                    )
                 )
-                for userID in userIDs {
-                    user.reset()
-                    try user.bind(.integer(time), .text(userID), .integer(before))
-                    try user.run()
-                    counts.users += connection.changes
-                }
-                return counts
             }
         }
     }

@@ -90,15 +90,8 @@ package final class UpstreamClient {
     /// Writes to clients made meanwhile are batched (`Loop.batchingWrites`): a response head, its body and its end
     /// delivered by one curl call leave in one `sendmsg`.
     func drive(_ action: (UnsafeMutablePointer<Int32>) -> CURLMcode) {
-        loop.batchingWrites {
-            var running: Int32 = 0
-            callbackDepth += 1
-            _ = action(&running)
-            callbackDepth -= 1
-            guard callbackDepth == 0 else { return }
-            collectFinished()
-            removeDeferred()
-        }
+        var running: Int32 = 0
+        whileInsideCurl { _ = action(&running) }
     }
 
     /// Runs `body` with callbacks allowed to happen inside it (e.g. `curl_easy_pause`, which may deliver data).

@@ -22,8 +22,6 @@ package final class UpstreamTransfer {
     private var uploadOffset = 0
     private var uploadEnded: Bool
     private var isSendPaused = false
-    /// A `.complete` body, handed to curl as `CURLOPT_POSTFIELDS`; freed with the handle.
-    private var completeBody: UnsafeMutableRawBufferPointer?
 
     // Response body.
     private var isReceivePaused = false
@@ -151,8 +149,6 @@ package final class UpstreamTransfer {
             curl_slist_free_all(resolveList)
             self.resolveList = nil
         }
-        completeBody?.deallocate()
-        completeBody = nil
     }
 
     private func end(_ failure: UpstreamFailure?) {
@@ -302,13 +298,21 @@ package final class UpstreamTransfer {
         relay_curl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
         if let share = client.share { relay_curl_easy_setopt_pointer(easy, CURLOPT_SHARE, share) }
 
-        var lines = request.headers.map { "\($0.name): \($0.value)" }
-        // Headers curl would add by itself: none of them came from the client, so none goes upstream.
-        if !request.headers.contains(where: { $0.name.lowercased() == "accept" }) { lines.append("Accept:") }
-        // A POST without a body would otherwise get curl's `Content-Type: application/x-www-form-urlencoded`.
-        if !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
-            lines.append("Content-Type:")
+        var lines: [String] = []
+        lines.reserveCapacity(request.headers.count + 3)
+        var (hasAccept, hasContentType) = (false, false)
+        for header in request.headers {
+            lines.append("\(header.name): \(header.value)")
+            switch header.name.lowercased() {
+            case "accept": hasAccept = true
+            case "content-type": hasContentType = true
+            default: break
+            }
         }
+        // Headers curl would add by itself: none of them came from the client, so none goes upstream.
+        if !hasAccept { lines.append("Accept:") }
+        // A POST without a body would otherwise get curl's `Content-Type: application/x-www-form-urlencoded`.
+        if !hasContentType { lines.append("Content-Type:") }
         lines.append("Expect:")
         for line in lines { headerList = curl_slist_append(headerList, line) }
         relay_curl_easy_setopt_list(easy, CURLOPT_HTTPHEADER, headerList)
@@ -339,11 +343,15 @@ package final class UpstreamTransfer {
             relay_curl_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, length)
             if case .complete = request.body, !upload.isEmpty {
                 // A body in hand goes in one piece: no upload buffer, and curl sends it with the head when it fits.
-                let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: upload.count, alignment: 1)
-                upload.withUnsafeBytes { copy.copyMemory(from: $0) }
+                // curl keeps its own copy (of POSTFIELDSIZE_LARGE bytes, set above, so binary bodies are whole).
+                upload.withUnsafeBytes {
+                    _ = relay_curl_easy_setopt_pointer(
+                        easy,
+                        CURLOPT_COPYPOSTFIELDS,
+                        UnsafeMutableRawPointer(mutating: $0.baseAddress)
+                    )
+                }
                 upload = []
-                completeBody = copy
-                relay_curl_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, copy.baseAddress)
             } else {
                 relay_curl_easy_setopt_pointer(easy, CURLOPT_READDATA, context)
                 relay_curl_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION) { buffer, size, count, context in
