@@ -144,6 +144,7 @@ struct RelayStreamingTests {
         let total = 100 * 1024 * 1024
         let (received, mismatches, peakGrowth) = try await onThread { () -> (Int, Int, Int) in
             let baseline = residentKiB(pid)
+            try #require(baseline > 0, "the relay's resident memory must be readable, or growth would read as 0")
             let client = try RawClient(port: fixture.relay.port, receiveBufferBytes: 64 * 1024)
             try client.send(fixture.request("mock=bytes&total=\(total)&tag=slow-reader"))
             let head = try client.readHead(timeout: 10)
