@@ -1,5 +1,5 @@
-/// `%XX` escapes decoded once, the one decoder every layer uses (relay paths, the Redis URL, the mock provider's
-/// query): a `%` not followed by two hex digits stays as it is.
+/// `%XX` escapes decoded once, the one decoder every layer uses (relay paths and queries, the `x-relay-base-url`
+/// host, the Redis URL, the mock provider's query): a `%` not followed by two hex digits stays as it is.
 package enum PercentDecoding {
     package static func decoded(_ bytes: some Collection<UInt8>) -> [UInt8] {
         let bytes = Array(bytes)

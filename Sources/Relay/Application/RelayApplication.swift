@@ -97,7 +97,7 @@ final class RelayApplication: HTTPHandler {
 
     /// The `:provider` segment of a relay path, percent-decoded (§5.1).
     static func providerSegment(_ parameters: [(name: String, value: Substring)]) -> String {
-        String(decoding: PercentEncoding.decoded((parameters.first?.value ?? "").utf8), as: UTF8.self)
+        PercentDecoding.decoded(parameters.first?.value ?? "")
     }
 
     private func serve(

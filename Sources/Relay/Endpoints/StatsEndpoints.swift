@@ -1,3 +1,4 @@
+import EventLoop
 import HTTP
 import Store
 
@@ -38,7 +39,7 @@ extension RelayApplication {
     /// can have produced it. One that is not UTF-8 (shown with U+FFFD) or that §2.1 check 6 refuses has no records,
     /// and gets zeros without a query (PostgreSQL could not even take one with NUL).
     static func appID(percentEncoded segment: String) -> (text: String, canHaveRecords: Bool) {
-        let bytes = PercentEncoding.decoded(segment.utf8)
+        let bytes = PercentDecoding.decoded(segment.utf8)
         guard let text = String(validating: bytes, as: UTF8.self) else {
             return (String(decoding: bytes, as: UTF8.self), false)
         }

@@ -1,3 +1,5 @@
+import EventLoop
+
 /// The query string rewrite for `google` (CONTRACT.md §5.3, E8): the client must not choose the key.
 package enum GoogleQuery {
     /// The query to forward (without `?`), or nil for none.
@@ -17,6 +19,6 @@ package enum GoogleQuery {
 
     private static func decodedName(of parameter: Substring) -> String {
         let name = parameter.prefix { $0 != "=" }
-        return String(decoding: PercentEncoding.decoded(name.utf8), as: UTF8.self)
+        return PercentDecoding.decoded(name)
     }
 }

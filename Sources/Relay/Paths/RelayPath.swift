@@ -1,3 +1,5 @@
+import EventLoop
+
 /// A relay path remainder that passed the checks of CONTRACT.md §5.3, in its two forms.
 package struct RelayPath: Equatable, Sendable {
     /// `N` of §5.3: for the allowlist, the Google model, the `alt=sse` rule and messages; never forwarded.
@@ -44,7 +46,7 @@ package struct RelayPath: Equatable, Sendable {
 
     /// Rules 4 and 5 for one segment; on success, the segment decoded once (its form in `N`).
     private static func finalDecoding(of segment: some Collection<UInt8>) -> Result<[UInt8], RelayPathRefusal> {
-        let once = PercentEncoding.decoded(segment)
+        let once = PercentDecoding.decoded(segment)
         var current = once
         var round = 1
         while true {
@@ -57,7 +59,7 @@ package struct RelayPath: Equatable, Sendable {
             {
                 break
             }
-            current = PercentEncoding.decoded(current)
+            current = PercentDecoding.decoded(current)
             round += 1
         }
         // Checked also after an early stop on a lone `%`: `%25%252F` leaves `%%2F`, and a lenient upstream

@@ -1,3 +1,5 @@
+import EventLoop
+
 /// `name=value` pairs of a query string as browsers' `URLSearchParams` reads them: split on `&`, `+` is a space,
 /// percent-escapes decoded (a malformed escape stays as written).
 enum QueryParameters {
@@ -16,6 +18,6 @@ enum QueryParameters {
 
     private static func decoded(_ text: Substring) -> String {
         let spaced = text.utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }
-        return String(decoding: PercentEncoding.decoded(spaced), as: UTF8.self)
+        return String(decoding: PercentDecoding.decoded(spaced), as: UTF8.self)
     }
 }

@@ -1,3 +1,5 @@
+import EventLoop
+
 extension BaseURL {
     /// A host as the WHATWG host parser returns it.
     package enum Host: Sendable, Hashable {
@@ -31,7 +33,7 @@ extension BaseURL {
         /// for forbidden domain code points, then IPv4 when its last label is a number.
         private static func domainOrIPv4(_ text: ArraySlice<Unicode.Scalar>) throws(BaseURLError) -> Host {
             guard text.allSatisfy({ $0.isASCII }) else { throw .nonASCIIHost }
-            let decoded = percentDecoded(text.map { UInt8($0.value) })
+            let decoded = PercentDecoding.decoded(text.map { UInt8($0.value) })
             guard decoded.allSatisfy({ $0 < 0x80 }) else { throw .nonASCIIHost }
             // UTS #46 maps ASCII upper case to lower case and nothing else in ASCII.
             let lowered = decoded.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
@@ -46,26 +48,6 @@ extension BaseURL {
             // Labels starting `xn--` are kept without Punycode validation, which the standard would do; the name
             // still has to resolve and pass check 10 before anything connects.
             return .domain(String(decoding: lowered, as: UTF8.self))
-        }
-
-        /// `%XX` sequences decoded; a `%` not followed by two hexadecimal digits stays as it is.
-        private static func percentDecoded(_ bytes: [UInt8]) -> [UInt8] {
-            var output: [UInt8] = []
-            output.reserveCapacity(bytes.count)
-            var index = 0
-            while index < bytes.count {
-                if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-                    let high = ASCII.digitValue(UInt32(bytes[index + 1]), radix: 16),
-                    let low = ASCII.digitValue(UInt32(bytes[index + 2]), radix: 16)
-                {
-                    output.append(UInt8(high * 16 + low))
-                    index += 3
-                } else {
-                    output.append(bytes[index])
-                    index += 1
-                }
-            }
-            return output
         }
 
         /// The standard's forbidden host code points: NUL, tab, LF, CR, space, `# / : < > ? @ [ \ ] ^ |`.
