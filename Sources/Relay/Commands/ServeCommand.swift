@@ -130,7 +130,7 @@ enum ServeCommand {
                 logger: logger
             ).start(on: workers.loops[0])
             recorder.start(on: workers.loops[0])
-            MemoryTrimmer().start(on: workers.loops[0])
+            MemoryTrimmer.start()
             context.startupFinished()
             logger.info("ready", [("database", .string(store.backendName))])
         }
