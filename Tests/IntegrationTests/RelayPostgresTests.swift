@@ -110,7 +110,8 @@ import Testing
     @Test func testRelayStartsWhileTheDatabaseIsDownAndBecomesReadyWhenItComesUp() throws {
         let server = try PostgresServer()
         try server.stopImmediately()
-        let started = StartInBackground(environment: ["DATABASE_URL": server.url, "DB_TIMEOUT_MS": "300"])
+        // A database deadline well above the /metrics bound below, so that bound shows /metrics never waits on it.
+        let started = StartInBackground(environment: ["DATABASE_URL": server.url, "DB_TIMEOUT_MS": "2000"])
         let port = try #require(started.waitForListening())
         // Listening but starting: /readyz 503, other routes 503 `Relay is starting` (E6).
         let readiness = try RelayRequests.send(port: port, "GET", "/readyz")
